@@ -1,0 +1,51 @@
+"""The public API: `analyze(path) -> Report`. The pipeline is probe -> measure -> judge; the CLI and
+the report writers only wrap it."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Collection, Mapping
+
+from .errors import AnalysisError
+from .model import Report, ReportError
+
+
+def analyze(
+    path: str | os.PathLike,
+    *,
+    thorough: bool = False,
+    thresholds: Mapping[str, float] | None = None,
+    checks: Collection[str] | None = None,
+    timeout_s: float | None = None,
+) -> Report:
+    """Analyze one tape. Never raises for a bad file: returns a Report with `status == "error"`.
+
+    `thorough` decodes every frame (slower; sees short black flashes and freezes anywhere);
+    `thresholds` overrides defaults by key (see `selftape_check.judge.SETTINGS`); `checks` limits which
+    checks run; `timeout_s` bounds the work on one file.
+    """
+    from .judge import Thresholds, judge
+    from .media.frames import SamplingSettings
+    from .media.probe import open_container, probe_container
+    from .measure.run import measure_container
+
+    path = os.fspath(path)
+    started = time.monotonic()
+    deadline = started + timeout_s if timeout_s else None
+    size = os.path.getsize(path) if os.path.isfile(path) else None
+    try:
+        limits = Thresholds(thresholds)
+        with open_container(path) as container:
+            media = probe_container(path, container)
+            measurements = measure_container(container, media, SamplingSettings(thorough=thorough), deadline)
+        findings, metrics, skipped = judge(measurements, limits, checks)
+    except AnalysisError as exc:
+        return Report(path=path, size_bytes=size, status="error", error=ReportError(exc.type, exc.message),
+                      elapsed_s=time.monotonic() - started)
+    except MemoryError:
+        return Report(path=path, size_bytes=size, status="error",
+                      error=ReportError("too_large", f"{path}: not enough memory to analyze this file"),
+                      elapsed_s=time.monotonic() - started)
+    return Report(path=path, size_bytes=size, status="ok", media=media, findings=tuple(findings),
+                  metrics=metrics, skipped=tuple(skipped), elapsed_s=time.monotonic() - started)

@@ -1,0 +1,41 @@
+"""Stage 2, judge: checks read the measurement series and emit findings (id, severity, message,
+advice, value vs threshold, time ranges). Check modules are imported here so they register."""
+
+from __future__ import annotations
+
+from typing import Collection
+
+from ..model import Finding, Measurements
+from . import audio, face, picture  # noqa: F401  (registration)
+from .metrics import summarize
+from .registry import CHECKS, Context
+from .settings import SETTINGS, Thresholds
+
+__all__ = ["judge", "CHECKS", "SETTINGS", "Thresholds"]
+
+
+def judge(
+    m: Measurements, thresholds: Thresholds | None = None, only: Collection[str] | None = None
+) -> tuple[list[Finding], dict, list[str]]:
+    """Run every registered check that applies. Returns (findings, metrics, skipped notes)."""
+    thresholds = thresholds or Thresholds()
+    metrics = summarize(m)
+    ctx = Context(m=m, t=thresholds, metrics=metrics)
+    findings: list[Finding] = []
+    skipped: list[str] = []
+    if m.video is None:
+        skipped.append("picture checks skipped: the file has no video" if m.media.video is None
+                       else "picture checks skipped: no frame could be decoded")
+    for c in CHECKS.values():
+        if only is not None and c.id not in only:
+            continue
+        if c.needs == "video" and m.video is None:
+            continue
+        if c.needs == "audio" and m.audio is None:
+            continue
+        if c.needs == "av" and (m.audio is None or m.video is None):
+            continue
+        findings.extend(c.fn(ctx))
+    order = {"fail": 0, "warn": 1, "info": 2}
+    findings.sort(key=lambda f: (order[f.severity], f.check))
+    return findings, metrics, skipped

@@ -1,0 +1,180 @@
+"""Audio checks: is there sound, is the voice loud enough, clean, undistorted, on both channels."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from ..model import Finding
+from ..timeline import close_gaps, runs, time_ranges
+from .registry import Context, check
+
+
+def _hop_ranges(ctx: Context, mask: np.ndarray, *, min_s: float = 0.0, merge_s: float = 0.5):
+    a = ctx.m.audio
+    t = np.arange(len(mask)) * a.hop_s
+    return time_ranges(t, mask, step_s=a.hop_s, min_duration_s=min_s, merge_gap_s=merge_s, end_s=a.duration_s)
+
+
+def _is_silent(ctx: Context) -> bool:
+    a = ctx.m.audio
+    return a.integrated_lufs is None or a.integrated_lufs < ctx.t["audio.silent.lufs"]
+
+
+@check("audio.missing", needs="media")
+def missing(ctx: Context) -> Iterator[Finding]:
+    if ctx.m.media.audio is not None or ctx.m.media.video is None:
+        return
+    yield Finding(
+        "audio.missing", "fail", "The file has no sound track.",
+        "Check the camera app records sound (microphone permission) and export with audio.",
+    )
+
+
+@check("audio.silent", needs="audio")
+def silent(ctx: Context) -> Iterator[Finding]:
+    if not _is_silent(ctx):
+        return
+    a = ctx.m.audio
+    yield Finding(
+        "audio.silent", "fail",
+        "The sound track is silent." if a.sample_peak_dbfs is None else
+        f"The sound track is practically silent (peak {a.sample_peak_dbfs:.0f} dBFS).",
+        "Check the microphone is connected, unmuted and selected in the camera app; record a test first.",
+        value=ctx.metrics["audio"]["integrated_lufs"], threshold=ctx.t["audio.silent.lufs"], unit="LUFS",
+    )
+
+
+def _voice_lufs(ctx: Context) -> float | None:
+    m = ctx.metrics["audio"]
+    return m["speech_lufs"] if m["speech_lufs"] is not None else m["integrated_lufs"]
+
+
+@check("audio.too_quiet", needs="audio")
+def too_quiet(ctx: Context) -> Iterator[Finding]:
+    if _is_silent(ctx):
+        return
+    t = ctx.t
+    level = _voice_lufs(ctx)
+    if level is None or level >= t["audio.too_quiet.warn_lufs"]:
+        return
+    severity = "fail" if level < t["audio.too_quiet.fail_lufs"] else "warn"
+    yield Finding(
+        "audio.too_quiet", severity,
+        f"Your voice is too quiet ({level:.1f} LUFS; aim for about -20 to -16).",
+        "Bring the microphone closer (an external or lavalier mic on you), speak at performance level, "
+        "or raise the input gain.",
+        value=round(level, 2), threshold=t["audio.too_quiet.warn_lufs"], unit="LUFS (speech)",
+        ranges=tuple(_hop_ranges(ctx, ctx.m.audio.speech & (ctx.m.audio.momentary_lufs <
+                                                             t["audio.too_quiet.warn_lufs"]), min_s=2.0)),
+    )
+
+
+@check("audio.too_loud", needs="audio")
+def too_loud(ctx: Context) -> Iterator[Finding]:
+    if _is_silent(ctx):
+        return
+    t = ctx.t
+    level = _voice_lufs(ctx)
+    if level is None or level <= t["audio.too_loud.warn_lufs"]:
+        return
+    a = ctx.m.audio
+    yield Finding(
+        "audio.too_loud", "warn",
+        f"The sound is too loud ({level:.1f} LUFS; aim for about -20 to -16).",
+        "Lower the input gain or move the microphone a little further away; don't boost it in editing.",
+        value=round(level, 2), threshold=t["audio.too_loud.warn_lufs"], unit="LUFS (speech)",
+        ranges=tuple(_hop_ranges(ctx, a.speech & (a.momentary_lufs > t["audio.too_loud.warn_lufs"]), min_s=1.0)),
+    )
+
+
+@check("audio.clipping", needs="audio")
+def clipping(ctx: Context) -> Iterator[Finding]:
+    """Samples at full scale (>= -0.1 dBFS); each 20 ms hop with any counts as one clipping event."""
+    a, t = ctx.m.audio, ctx.t
+    clipped = a.clipped_samples > 0
+    events = len(runs(clipped))
+    if events < t["audio.clipping.min_events"]:
+        return
+    speech_hops = max(1, int(a.speech.sum()))
+    share = float((clipped & a.speech).sum() / speech_hops)
+    severity = "fail" if share > t["audio.clipping.fail_share"] else "warn"
+    yield Finding(
+        "audio.clipping", severity,
+        f"The sound distorts (clips) {events} times" + (f", on {share * 100:.0f}% of the speech." if share >= 0.01
+                                                       else "."),
+        "Lower the microphone's input gain (or turn off auto-gain and set it so your loudest line peaks "
+        "around -6 dB), or move the mic back a little.",
+        value=round(share, 4), threshold=t["audio.clipping.fail_share"], unit="share of speech clipped",
+        ranges=tuple(_hop_ranges(ctx, close_gaps(clipped, int(0.5 / a.hop_s)), merge_s=1.0)),
+    )
+
+
+@check("audio.noisy", needs="audio")
+def noisy(ctx: Context) -> Iterator[Finding]:
+    if _is_silent(ctx):
+        return
+    t = ctx.t
+    snr = ctx.metrics["audio"]["snr_db"]
+    if snr is None or snr >= t["audio.noisy.warn_snr_db"]:
+        return
+    severity = "fail" if snr < t["audio.noisy.fail_snr_db"] else "warn"
+    floor = ctx.metrics["audio"]["noise_floor_dbfs"]
+    yield Finding(
+        "audio.noisy", severity,
+        f"Background noise is high: your voice is only {snr:.0f} dB above it"
+        + (f" (noise floor {floor:.0f} dBFS)." if floor is not None else "."),
+        "Record in a quiet room: turn off fans, AC and the fridge, close windows; put the mic closer to you.",
+        value=round(snr, 1), threshold=t["audio.noisy.warn_snr_db"], unit="dB SNR",
+    )
+
+
+@check("audio.channel_imbalance", needs="audio")
+def channel_imbalance(ctx: Context) -> Iterator[Finding]:
+    a, t = ctx.m.audio, ctx.t
+    if a.channels < 2 or _is_silent(ctx):
+        return
+    sel = a.speech if a.speech.sum() * a.hop_s >= 1.0 else a.rms_dbfs > np.percentile(a.rms_dbfs, 50)
+    if not sel.any():
+        return
+    levels = [10 * np.log10(np.mean(10 ** (a.channel_rms_dbfs[sel, c] / 10))) for c in range(a.channels)]
+    diff = float(abs(levels[0] - levels[1]))
+    if diff < t["audio.channel_imbalance.db"]:
+        return
+    quiet = "left" if levels[0] < levels[1] else "right"
+    dead = min(levels) < -80
+    yield Finding(
+        "audio.channel_imbalance", "warn",
+        f"The {quiet} channel is {'silent' if dead else f'{diff:.0f} dB quieter'}: the voice plays in one ear.",
+        "Record or export as mono (or 'dual mono') when using a single microphone.",
+        value=round(min(diff, 120.0), 1), threshold=t["audio.channel_imbalance.db"], unit="dB between channels",
+    )
+
+
+@check("audio.dropouts", needs="audio")
+def dropouts(ctx: Context) -> Iterator[Finding]:
+    """Digital-silence gaps inside the sound: runs of hops that are all-zero with sound on both sides."""
+    a, t = ctx.m.audio, ctx.t
+    if _is_silent(ctx):
+        return
+    zero = a.digital_zero_ratio >= 0.9
+    live = ~zero & (a.rms_dbfs > -70)
+    gaps = []
+    idx_live = np.flatnonzero(live)
+    if idx_live.size == 0:
+        return
+    first, last = idx_live[0], idx_live[-1]
+    for s, e in runs(zero):
+        if s <= first or e > last:
+            continue  # leading / trailing silence is not a dropout
+        if (e - s) * a.hop_s >= t["audio.dropouts.min_s"] and (e - s) * a.hop_s <= 3.0:
+            gaps.append((round(s * a.hop_s, 2), round(e * a.hop_s, 2)))
+    if not gaps:
+        return
+    yield Finding(
+        "audio.dropouts", "warn",
+        f"The sound drops out {len(gaps)} time{'s' if len(gaps) > 1 else ''} (gaps of digital silence).",
+        "Check the wireless mic's range and battery, or the cable; record again if a line is cut.",
+        value=float(len(gaps)), threshold=1.0, unit="dropouts", ranges=tuple(gaps),
+    )

@@ -1,0 +1,238 @@
+"""Face checks: is there a face, can the eyes be seen, is it lit and framed for a self-tape."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from ..model import Finding
+from ..timeline import time_ranges, total_s
+from .registry import Context, check
+
+
+def _ranges(ctx: Context, mask: np.ndarray, min_s: float = 2.0) -> list[tuple[float, float]]:
+    v = ctx.m.video
+    return time_ranges(v.t_s, mask, step_s=v.coverage_interval_s, min_duration_s=min_s,
+                       merge_gap_s=v.coverage_interval_s * 2.5, end_s=ctx.m.media.duration_s)
+
+
+def _share(mask: np.ndarray, among: np.ndarray) -> float:
+    return float(mask[among].mean()) if among.any() else 0.0
+
+
+def _pct(x: float) -> str:
+    return f"{round(100 * x)}%"
+
+
+@check("face.missing", needs="video")
+def face_missing(ctx: Context) -> Iterator[Finding]:
+    v, t = ctx.m.video, ctx.t
+    if len(v.t_s) == 0:
+        return
+    ratio = float(v.face_found.mean())
+    ranges = _ranges(ctx, ~v.face_found, min_s=t["face.missing.min_gap_s"])
+    if ratio >= t["face.missing.warn_ratio"] and not ranges:
+        return
+    severity = "fail" if ratio < t["face.missing.fail_ratio"] else "warn"
+    dark = float(np.median(v.frame_luma_mean[~v.face_found])) < 0.08 if (~v.face_found).any() else False
+    why = " The picture is very dark there." if dark else ""
+    yield Finding(
+        "face.missing", severity,
+        f"No face is visible for {_pct(1 - ratio)} of the tape.{why}",
+        "Face the camera and stay in frame; light your face so it reads clearly." if dark else
+        "Stay in frame, facing the camera (a slight three-quarter angle is fine).",
+        value=round(ratio, 3), threshold=t["face.missing.warn_ratio"], unit="share of frames with a face",
+        ranges=tuple(ranges),
+    )
+
+
+@check("face.eyes_hidden", needs="video")
+def eyes_hidden(ctx: Context) -> Iterator[Finding]:
+    v, t = ctx.m.video, ctx.t
+    found = v.face_found
+    if found.sum() < 3:
+        return
+    hidden = found & ~v.eyes_found
+    share = _share(hidden, found)
+    if share <= t["face.eyes_hidden.ratio"]:
+        return
+    yield Finding(
+        "face.eyes_hidden", "warn",
+        f"Your eyes can't be made out in {_pct(share)} of the shots where your face is visible.",
+        "Light your eyes from the front (no deep shadows from a ceiling light), take off sunglasses or "
+        "tinted glasses, keep hair off your face and look near the lens.",
+        value=round(share, 3), threshold=t["face.eyes_hidden.ratio"], unit="share of face frames",
+        ranges=tuple(_ranges(ctx, hidden)),
+    )
+
+
+@check("face.underexposed", needs="video")
+def underexposed(ctx: Context) -> Iterator[Finding]:
+    v, t = ctx.m.video, ctx.t
+    found = v.face_found
+    if not found.any():
+        return
+    luma = np.where(found, v.face_luma_mean, np.nan)
+    dark = found & (luma < t["face.underexposed.warn_luma"])
+    share = _share(dark, found)
+    median = float(np.nanmedian(luma[dark])) if dark.any() else float(np.nanmedian(luma))
+    if share < t["face.min_share"] and total_s(_ranges(ctx, dark, 5.0)) < 5.0:
+        return
+    severity = "fail" if median < t["face.underexposed.fail_luma"] else "warn"
+    yield Finding(
+        "face.underexposed", severity,
+        f"Your face is too dark for {_pct(share)} of the tape (face brightness {median:.2f}).",
+        "Put a soft light in front of you, slightly above eye level (a window in front of you, a ring "
+        "light or a lamp with a white shade).",
+        value=round(median, 3), threshold=t["face.underexposed.warn_luma"], unit="face luma (0-1)",
+        ranges=tuple(_ranges(ctx, dark)),
+    )
+
+
+@check("face.overexposed", needs="video")
+def overexposed(ctx: Context) -> Iterator[Finding]:
+    v, t = ctx.m.video, ctx.t
+    found = v.face_found
+    if not found.any():
+        return
+    clipped = found & (np.nan_to_num(v.face_clipped_ratio) > t["face.overexposed.clip_ratio"])
+    bright = found & (np.nan_to_num(v.face_luma_mean) > t["face.overexposed.warn_luma"])
+    hot = clipped | bright
+    share = _share(hot, found)
+    if share < t["face.min_share"] and total_s(_ranges(ctx, hot, 5.0)) < 5.0:
+        return
+    clip = float(np.nanmedian(v.face_clipped_ratio[hot]))
+    yield Finding(
+        "face.overexposed", "warn",
+        f"Your face is too bright or its highlights burn out for {_pct(share)} of the tape "
+        f"({_pct(clip)} of the face clipped).",
+        "Move the light further away or diffuse it (bounce it off a wall, add a sheet); lock the "
+        "camera's exposure on your face.",
+        value=round(clip, 3), threshold=t["face.overexposed.clip_ratio"], unit="share of face pixels clipped",
+        ranges=tuple(_ranges(ctx, hot)),
+    )
+
+
+@check("face.backlit", needs="video")
+def backlit(ctx: Context) -> Iterator[Finding]:
+    v, t = ctx.m.video, ctx.t
+    found = v.face_found
+    if not found.any():
+        return
+    ratio = v.background_luma_mean / np.maximum(np.nan_to_num(v.face_luma_mean), 0.02)
+    lit = found & (ratio > t["face.backlit.ratio"])
+    share = _share(lit, found)
+    if share < t["face.min_share"]:
+        return
+    value = float(np.median(ratio[lit]))
+    yield Finding(
+        "face.backlit", "warn",
+        f"The background is {value:.1f}x brighter than your face: you are backlit.",
+        "Don't stand with a window or lamp behind you: face the window, or close the curtain behind "
+        "you and add a light in front.",
+        value=round(value, 2), threshold=t["face.backlit.ratio"], unit="background/face luma",
+        ranges=tuple(_ranges(ctx, lit)),
+    )
+
+
+@check("face.uneven_light", needs="video")
+def uneven_light(ctx: Context) -> Iterator[Finding]:
+    v, t = ctx.m.video, ctx.t
+    found = v.face_found
+    if not found.any():
+        return
+    uneven = found & (np.nan_to_num(v.face_lr_ratio_db) > t["face.uneven_light.warn_db"])
+    share = _share(uneven, found)
+    if share < t["face.min_share"]:
+        return
+    value = float(np.median(v.face_lr_ratio_db[uneven]))
+    yield Finding(
+        "face.uneven_light", "warn",
+        f"One side of your face is much darker than the other ({value:.1f} dB).",
+        "Light from the front, or add a second light (or a white board) on the darker side.",
+        value=round(value, 2), threshold=t["face.uneven_light.warn_db"], unit="dB between face halves",
+        ranges=tuple(_ranges(ctx, uneven)),
+    )
+
+
+def _boxes(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    v = ctx.m.video
+    idx = np.flatnonzero(v.face_found)
+    arr = np.array([[b.x, b.y, b.w, b.h] for b in (v.face_boxes[i] for i in idx)]).reshape(-1, 4)
+    return idx, arr
+
+
+@check("face.too_small", needs="video")
+def too_small(ctx: Context) -> Iterator[Finding]:
+    v, t = ctx.m.video, ctx.t
+    idx, b = _boxes(ctx)
+    if len(idx) < 2:
+        return
+    small_rows = b[:, 3] < t["face.too_small.height"]
+    if small_rows.mean() < t["face.min_share"]:
+        return
+    mask = np.zeros(len(v.t_s), bool)
+    mask[idx[small_rows]] = True
+    value = float(np.median(b[:, 3]))
+    yield Finding(
+        "face.too_small", "warn",
+        f"You are framed too wide: your face fills only {_pct(value)} of the frame height.",
+        "Move the camera closer (or step towards it): frame from mid-chest to just above your head.",
+        value=round(value, 3), threshold=t["face.too_small.height"], unit="face height / frame height",
+        ranges=tuple(_ranges(ctx, mask)),
+    )
+
+
+@check("face.cropped", needs="video")
+def cropped(ctx: Context) -> Iterator[Finding]:
+    v, t = ctx.m.video, ctx.t
+    idx, b = _boxes(ctx)
+    if len(idx) < 2:
+        return
+    e = t["face.cropped.edge"]
+    touching = (b[:, 0] < e) | (b[:, 1] < e) | (b[:, 0] + b[:, 2] > 1 - e) | (b[:, 1] + b[:, 3] > 1 - e)
+    tight = b[:, 3] > t["face.cropped.height"]
+    bad = touching | tight
+    if bad.mean() < t["face.min_share"]:
+        return
+    mask = np.zeros(len(v.t_s), bool)
+    mask[idx[bad]] = True
+    value = float(np.median(b[:, 3]))
+    what = "framed too tight" if tight.mean() >= touching.mean() else "cut off by the edge of the frame"
+    yield Finding(
+        "face.cropped", "warn",
+        f"Your face is {what}.",
+        "Move the camera back a little: leave a little space above your head and frame to mid-chest.",
+        value=round(value, 3), threshold=t["face.cropped.height"], unit="face height / frame height",
+        ranges=tuple(_ranges(ctx, mask)),
+    )
+
+
+@check("face.off_center", needs="video")
+def off_center(ctx: Context) -> Iterator[Finding]:
+    v, t = ctx.m.video, ctx.t
+    idx, b = _boxes(ctx)
+    if len(idx) < 2:
+        return
+    cx = b[:, 0] + b[:, 2] / 2
+    eyes = b[:, 1] + 0.38 * b[:, 3]
+    side = np.abs(cx - 0.5) > t["face.off_center.x"]
+    vert = (eyes < t["face.off_center.eyes_lo"]) | (eyes > t["face.off_center.eyes_hi"])
+    bad = side | vert
+    if bad.mean() < t["face.min_share"]:
+        return
+    mask = np.zeros(len(v.t_s), bool)
+    mask[idx[bad]] = True
+    if side.mean() >= vert.mean():
+        value, thr, unit = float(np.median(np.abs(cx - 0.5))), t["face.off_center.x"], "offset from centre / width"
+        msg = f"Your face sits far to the {'left' if np.median(cx) < 0.5 else 'right'} of the frame."
+    else:
+        value, thr, unit = float(np.median(eyes)), t["face.off_center.eyes_hi"], "eye line / frame height"
+        msg = "Your eyes are too low in the frame (too much space above your head)." if np.median(eyes) > 0.5 \
+            else "Your eyes are too close to the top of the frame."
+    yield Finding(
+        "face.off_center", "warn", msg,
+        "Centre yourself and put your eyes about a third of the way down the frame.",
+        value=round(value, 3), threshold=thr, unit=unit, ranges=tuple(_ranges(ctx, mask)),
+    )

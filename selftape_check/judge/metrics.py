@@ -1,0 +1,114 @@
+"""Summary figures of a tape (`metrics` in the JSON report), derived once from the series.
+
+Names carry their unit. Values JSON cannot hold (NaN, inf) are None.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..model import AudioSeries, Measurements, VideoSeries
+from ..timeline import close_gaps
+
+
+def _num(x, nd: int = 3) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return round(x, nd) if math.isfinite(x) else None
+
+
+def _median(a: np.ndarray) -> float | None:
+    a = np.asarray(a, dtype=float)
+    a = a[np.isfinite(a)]
+    return float(np.median(a)) if a.size else None
+
+
+def energy_mean_db(levels_db: np.ndarray) -> float | None:
+    """Mean of levels in the power domain (how loudness averages), in dB."""
+    levels_db = np.asarray(levels_db, dtype=float)
+    if levels_db.size == 0:
+        return None
+    return float(10 * np.log10(np.mean(10 ** (levels_db / 10))))
+
+
+def pause_mask(a: AudioSeries) -> np.ndarray:
+    """Hops that are background, not speech: away (0.2 s) from any speech, and not digital silence."""
+    guard = int(round(0.2 / a.hop_s))
+    near_speech = np.convolve(a.speech.astype(np.int8), np.ones(2 * guard + 1, dtype=np.int8), "same") > 0
+    return ~near_speech & (a.digital_zero_ratio < 0.5)
+
+
+def audio_metrics(a: AudioSeries) -> dict:
+    speech = a.speech
+    pauses = pause_mask(a)
+    speech_lufs = energy_mean_db(a.momentary_lufs[speech]) if speech.any() else None
+    if pauses.sum() * a.hop_s >= 0.5:
+        noise_floor = energy_mean_db(a.rms_dbfs[pauses])
+        noise_band = energy_mean_db(a.band_dbfs[pauses])
+    else:  # hardly any pause: the quietest hops stand for the background
+        live = a.rms_dbfs[a.digital_zero_ratio < 0.5]
+        noise_floor = float(np.percentile(live, 5)) if live.size else None
+        live_band = a.band_dbfs[a.digital_zero_ratio < 0.5]
+        noise_band = float(np.percentile(live_band, 5)) if live_band.size else None
+    snr = None
+    if speech.any() and noise_band is not None:
+        speech_band = energy_mean_db(a.band_dbfs[speech])
+        signal_power = 10 ** (speech_band / 10) - 10 ** (noise_band / 10)
+        snr = 10 * np.log10(max(signal_power, 1e-12)) - noise_band
+    return {
+        "integrated_lufs": _num(a.integrated_lufs, 2),
+        "speech_lufs": _num(speech_lufs, 2),
+        "true_peak_dbtp": _num(a.true_peak_dbtp, 2),
+        "sample_peak_dbfs": _num(a.sample_peak_dbfs, 2),
+        "noise_floor_dbfs": _num(noise_floor, 1),
+        "snr_db": _num(snr, 1),
+        "speech_ratio": _num(speech.mean() if speech.size else 0.0),
+        "actor_lufs": None,
+        "reader_lufs": None,
+        "duration_s": _num(a.duration_s, 2),
+    }
+
+
+def video_metrics(v: VideoSeries) -> dict:
+    found = v.face_found
+    boxes = [b for b in v.face_boxes if b is not None]
+    heights = np.array([b.h for b in boxes]) if boxes else np.zeros(0)
+    cx = np.array([b.x + b.w / 2 for b in boxes]) if boxes else np.zeros(0)
+    eye_line = np.array([b.y + 0.38 * b.h for b in boxes]) if boxes else np.zeros(0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        backlight = v.background_luma_mean / np.maximum(v.face_luma_mean, 0.02)
+    return {
+        "face_visible_ratio": _num(found.mean() if found.size else 0.0),
+        "face_luma_median": _num(_median(v.face_luma_mean)),
+        "face_luma_p95_median": _num(_median(v.face_luma_p95)),
+        "face_clipped_ratio_median": _num(_median(v.face_clipped_ratio)),
+        "face_lr_balance_db_median": _num(_median(v.face_lr_ratio_db), 2),
+        "background_face_ratio_median": _num(_median(backlight[found]) if found.any() else None, 2),
+        "eyes_visible_ratio": _num(v.eyes_found[found].mean() if found.any() else None),
+        "face_height_median": _num(_median(heights)),
+        "face_center_x_median": _num(_median(cx)),
+        "eye_line_median": _num(_median(eye_line)),
+        "frame_luma_median": _num(_median(v.frame_luma_mean)),
+        "sharpness_median": _num(_median(v.sharpness), 1),
+        "noise_sigma_median": _num(_median(v.noise_sigma), 2),
+        "chroma_cast_median": _num(_median(v.chroma_cast), 2),
+        "frames_analyzed": int(len(v.t_s)),
+        "frames_decoded": int(v.decoded_frames),
+        "sampling_mode": v.mode,
+    }
+
+
+def summarize(m: Measurements) -> dict:
+    audio_keys = ("integrated_lufs", "true_peak_dbtp", "noise_floor_dbfs", "snr_db", "actor_lufs", "reader_lufs")
+    video_keys = ("face_visible_ratio", "face_luma_median")
+    return {
+        "video": video_metrics(m.video) if m.video is not None else dict.fromkeys(video_keys),
+        "audio": audio_metrics(m.audio) if m.audio is not None else dict.fromkeys(audio_keys),
+        "av": {"offset_ms": None, "offset_confidence": None},
+    }
+
+
+__all__ = ["summarize", "energy_mean_db", "pause_mask", "close_gaps"]

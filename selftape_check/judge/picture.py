@@ -1,0 +1,116 @@
+"""Picture checks: orientation, resolution, frame rate, black frames, frozen picture."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from ..model import Finding
+from ..timeline import runs
+from .registry import Context, check
+
+
+@check("video.portrait", needs="video")
+def portrait(ctx: Context) -> Iterator[Finding]:
+    vi = ctx.m.media.video
+    if vi.display_height <= vi.display_width:
+        return
+    by_meta = " (the phone stored it sideways and marked it rotated)" if vi.rotation in (90, 270) else ""
+    yield Finding(
+        "video.portrait", "warn",
+        f"The tape plays vertical ({vi.display_width}x{vi.display_height}){by_meta}.",
+        "Turn the phone sideways and record in landscape (16:9), unless the casting call asks for vertical.",
+        value=round(vi.display_height / vi.display_width, 3), threshold=1.0, unit="height / width as displayed",
+    )
+
+
+@check("video.low_resolution", needs="video")
+def low_resolution(ctx: Context) -> Iterator[Finding]:
+    vi, t = ctx.m.media.video, ctx.t
+    short = min(vi.display_width, vi.display_height)
+    if short >= t["video.low_resolution.warn_short_side"]:
+        return
+    severity = "fail" if short < t["video.low_resolution.fail_short_side"] else "warn"
+    yield Finding(
+        "video.low_resolution", severity,
+        f"The picture is only {vi.display_width}x{vi.display_height}.",
+        "Record in 1080p (HD) and export or upload at that size; don't send a compressed messenger copy.",
+        value=float(short), threshold=t["video.low_resolution.warn_short_side"], unit="px, short side",
+    )
+
+
+@check("video.low_frame_rate", needs="video")
+def low_frame_rate(ctx: Context) -> Iterator[Finding]:
+    vi, t = ctx.m.media.video, ctx.t
+    if vi.fps is None or vi.fps >= t["video.low_frame_rate.warn_fps"]:
+        return
+    severity = "fail" if vi.fps < t["video.low_frame_rate.fail_fps"] else "warn"
+    yield Finding(
+        "video.low_frame_rate", severity,
+        f"The video runs at only {vi.fps:.1f} frames per second.",
+        "Record at 24, 25 or 30 fps (the camera app's video settings), and export at the same rate.",
+        value=round(vi.fps, 2), threshold=t["video.low_frame_rate.warn_fps"], unit="fps",
+    )
+
+
+def _frame_step(ctx: Context) -> float:
+    fps = ctx.m.media.video.fps or 30.0
+    return 1.0 / fps
+
+
+@check("video.black_frames", needs="video")
+def black_frames(ctx: Context) -> Iterator[Finding]:
+    """Black frames inside the tape (start and end are fades, judged by edit.dead_air)."""
+    v, t = ctx.m.video, ctx.t
+    if len(v.frame_t_s) == 0:
+        return
+    step = _frame_step(ctx)
+    black = v.frame_luma < t["video.black_frames.luma"]
+    # contiguous in time: consecutive decoded frames closer than 1.5 frame steps, or coverage neighbours
+    found: list[tuple[float, float]] = []
+    for s, e in runs(black):
+        start = float(v.frame_t_s[s])
+        end = float(v.frame_t_s[e - 1]) + step
+        before_ok = s > 0  # some non-black frame before it
+        after_ok = e < len(black)
+        if before_ok and after_ok and end - start >= t["video.black_frames.min_s"] - 1e-6:
+            found.append((round(start, 2), round(end, 2)))
+    if not found:
+        return
+    total = sum(b - a for a, b in found)
+    yield Finding(
+        "video.black_frames", "warn",
+        f"The picture goes black {len(found)} time{'s' if len(found) > 1 else ''} inside the tape "
+        f"({total:.1f} s in all).",
+        "Re-export the tape; if you edited takes together, check the cuts for black gaps.",
+        value=round(total, 2), threshold=t["video.black_frames.min_s"], unit="s black",
+        ranges=tuple(found),
+    )
+
+
+@check("video.frozen", needs="video")
+def frozen(ctx: Context) -> Iterator[Finding]:
+    """Consecutive decoded frames that do not change (within one run of consecutive frames)."""
+    v, t = ctx.m.video, ctx.t
+    if len(v.frame_t_s) < 2:
+        return
+    step = _frame_step(ctx)
+    still = np.nan_to_num(v.frame_diff, nan=1.0) < t["video.frozen.diff"]
+    not_black = v.frame_luma >= t["video.black_frames.luma"]
+    found = []
+    for s, e in runs(still & not_black):
+        # frame s is identical to frame s-1: the freeze starts at frame s-1
+        start = float(v.frame_t_s[max(0, s - 1)])
+        end = float(v.frame_t_s[e - 1]) + step
+        if end - start >= t["video.frozen.min_s"]:
+            found.append((round(start, 2), round(end, 2)))
+    if not found:
+        return
+    total = sum(b - a for a, b in found)
+    yield Finding(
+        "video.frozen", "warn",
+        f"The picture freezes for {total:.1f} s while the tape goes on.",
+        "Record again with the phone's storage and battery saver off; re-export without 'frame blending'.",
+        value=round(total, 2), threshold=t["video.frozen.min_s"], unit="s frozen", ranges=tuple(found),
+    )

@@ -1,0 +1,113 @@
+"""The one table of thresholds: each default with its unit, valid range and source.
+
+`docs/checks.md` documents the same table; `Thresholds` is what a check reads (defaults, overridable
+by key, e.g. from a config file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: float
+    unit: str
+    lo: float
+    hi: float
+    source: str
+
+
+_S = Setting
+SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
+    # ---- face presence and exposure
+    _S("face.missing.warn_ratio", 0.80, "share of sampled frames with a face", 0, 1,
+       "self-tape guidance: the actor is on camera for the whole scene"),
+    _S("face.missing.fail_ratio", 0.50, "share of sampled frames with a face", 0, 1,
+       "half the tape without a visible face: casting cannot see the performance"),
+    _S("face.missing.min_gap_s", 4.0, "s", 0, 60, "a stretch without face that a viewer notices"),
+    _S("face.underexposed.warn_luma", 0.25, "face luma 0-1 (0 = 0 IRE, 1 = 100 IRE)", 0, 1,
+       "broadcast skin-tone exposure: deep skin tones 35-45 IRE, light 60-70 IRE; below 25 IRE is dark "
+       "for every skin tone"),
+    _S("face.underexposed.fail_luma", 0.14, "face luma 0-1", 0, 1,
+       "below 14 IRE facial features are lost in shadow on consumer displays"),
+    _S("face.overexposed.clip_ratio", 0.08, "share of face pixels at >= 98% luma", 0, 1,
+       "zebra practice: highlights above ~98 IRE on skin show as clipped; more than a small hot spot"),
+    _S("face.overexposed.warn_luma", 0.85, "face luma 0-1", 0, 1,
+       "broadcast skin-tone exposure: light skin peaks around 70-80 IRE"),
+    _S("face.backlit.ratio", 2.0, "background luma / face luma", 1, 20,
+       "lighting practice: a background over one stop brighter than the face turns it into a silhouette"),
+    _S("face.uneven_light.warn_db", 6.0, "dB between face halves (luma)", 0, 40,
+       "a luma ratio of 2:1 (about a 4:1 lighting ratio in linear light, two stops): dramatic, not "
+       "the even front light self-tape guides ask for"),
+    _S("face.eyes_hidden.ratio", 0.5, "share of face frames without detectable eyes", 0, 1,
+       "casting: 'if I can't see your eyes, it's a problem'; half the tape"),
+    # ---- framing
+    _S("face.too_small.height", 0.12, "face box height / frame height", 0, 1,
+       "medium close-up (chest up): face about 20-35% of frame height; 12% is a wide shot"),
+    _S("face.cropped.height", 0.62, "face box height / frame height", 0, 1,
+       "tighter than a close-up: forehead or chin leave the frame"),
+    _S("face.cropped.edge", 0.01, "share of frame size from the edge", 0, 0.2,
+       "a face box touching the edge is cut off"),
+    _S("face.off_center.x", 0.22, "horizontal distance of face centre from frame centre, share of width",
+       0, 0.5, "self-tape framing: face roughly centred"),
+    _S("face.off_center.eyes_lo", 0.18, "eye line, share of frame height from the top", 0, 1,
+       "rule of thirds: eyes around the upper third line"),
+    _S("face.off_center.eyes_hi", 0.58, "eye line, share of frame height from the top", 0, 1,
+       "eyes well below the middle: too much headroom"),
+    _S("face.min_share", 0.6, "share of the tape a framing/exposure condition must cover", 0, 1,
+       "a condition for most of the tape, not a moment"),
+    # ---- picture
+    _S("video.low_resolution.warn_short_side", 720, "px (short side as displayed)", 0, 10000,
+       "casting platforms ask for HD: 720p minimum, 1080p preferred (Actors Access, Casting Networks)"),
+    _S("video.low_resolution.fail_short_side", 360, "px", 0, 10000, "below 360p faces are a few pixels"),
+    _S("video.low_frame_rate.warn_fps", 23.0, "frames per second", 0, 240,
+       "cinema and broadcast rates start at 23.976 fps"),
+    _S("video.low_frame_rate.fail_fps", 15.0, "frames per second", 0, 240,
+       "below 15 fps motion looks choppy and lip sync suffers"),
+    _S("video.black_frames.luma", 0.06, "frame luma 0-1", 0, 1,
+       "ffmpeg blackdetect: pixel threshold 0.10 with 98% of pixels black; mean luma below 6%"),
+    _S("video.black_frames.min_s", 0.04, "s", 0, 10, "one frame at 25 fps"),
+    _S("video.frozen.diff", 0.002, "mean abs frame difference 0-1", 0, 1,
+       "ffmpeg freezedetect noise tolerance 0.001 (-60 dB), doubled for compression noise"),
+    _S("video.frozen.min_s", 1.0, "s", 0, 60, "a still picture while the sound goes on, a second or more"),
+    # ---- audio
+    _S("audio.silent.lufs", -70.0, "LUFS", -120, 0, "EBU R128 absolute gate: -70 LUFS is treated as silence"),
+    _S("audio.too_quiet.warn_lufs", -30.0, "LUFS, speech", -70, 0,
+       "EBU R128 targets -23 LUFS, AES TD1004 -16 to -20 LUFS for streaming: 7 dB under broadcast is quiet"),
+    _S("audio.too_quiet.fail_lufs", -40.0, "LUFS, speech", -70, 0,
+       "17 dB below EBU R128: a listener at normal volume strains to hear"),
+    _S("audio.too_loud.warn_lufs", -11.0, "LUFS, speech", -70, 0,
+       "louder than the loudest streaming targets (-14 LUFS, Spotify 'loud' -11 LUFS)"),
+    _S("audio.true_peak.max_dbtp", -1.0, "dBTP", -20, 3, "EBU R128: maximum true peak -1 dBTP"),
+    _S("audio.clipping.min_events", 3, "clipped 20 ms hops", 0, 1000, "a click here and there vs repeated"),
+    _S("audio.clipping.fail_share", 0.02, "share of speech hops with clipping", 0, 1,
+       "distortion on more than 2% of the speech is heard throughout"),
+    _S("audio.noisy.warn_snr_db", 20.0, "dB speech over noise floor", 0, 80,
+       "ACX: noise floor -60 dBFS under -18..-23 dB RMS speech (~40 dB); below 20 dB noise is obvious"),
+    _S("audio.noisy.fail_snr_db", 10.0, "dB", 0, 80, "below 10 dB intelligibility drops (ANSI S3.5 SII)"),
+    _S("audio.channel_imbalance.db", 10.0, "dB between channels during speech", 0, 80,
+       "a 10 dB imbalance moves the voice to one ear; a dead channel is common with mono mics"),
+    _S("audio.dropouts.min_s", 0.02, "s", 0, 5, "a gap of digital silence one AAC frame long is audible"),
+]})
+
+
+class Thresholds:
+    """Threshold values by key: defaults from `SETTINGS`, overridden where given."""
+
+    def __init__(self, overrides: Mapping[str, float] | None = None) -> None:
+        values = {k: s.default for k, s in SETTINGS.items()}
+        for key, value in (overrides or {}).items():
+            if key not in SETTINGS:
+                raise KeyError(f"unknown threshold '{key}'")
+            s = SETTINGS[key]
+            if not (s.lo <= float(value) <= s.hi):
+                raise ValueError(f"threshold '{key}' must be within {s.lo}..{s.hi} ({s.unit})")
+            values[key] = float(value)
+        self._values = values
+
+    def __getitem__(self, key: str) -> float:
+        return self._values[key]

@@ -1,0 +1,158 @@
+"""Audio measurements, computed while the audio streams through (memory does not grow with length).
+
+* Loudness: ITU-R BS.1770-4 integrated and momentary loudness (K-weighting, 400 ms blocks, absolute
+  and relative gates) from libebur128 through `pyebur128`, which measures in a stream; pyloudnorm
+  implements the same standard but needs the whole signal in memory.
+* True peak: BS.1770-4 Annex 2, 4x oversampling, with a polyphase FIR (scipy `resample_poly`).
+* Per 20 ms hop: sample peak, RMS (mono mix and per channel), speech-band level (100-4000 Hz),
+  share of samples at digital zero, count of samples at full scale.
+* Voice activity: energy-based detection on the speech-band level against the track's own noise floor
+  (percentile estimate), with hangover, after the stream ends.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model import AudioSeries
+from ..timeline import close_gaps, drop_short
+
+HOP_S = 0.02
+FULL_SCALE = 10 ** (-0.1 / 20)  # a sample at or above -0.1 dBFS counts as full scale
+FLOOR_DB = -120.0
+TP_CONTEXT = 16  # input samples of context each side for the true-peak interpolation filter
+
+
+def db(power_or_amp: np.ndarray | float, power: bool = True) -> np.ndarray:
+    """10*log10 for powers (20*log10 for amplitudes), floored at FLOOR_DB instead of -inf."""
+    x = np.maximum(np.asarray(power_or_amp, dtype=np.float64), 1e-30)
+    out = (10.0 if power else 20.0) * np.log10(x)
+    return np.maximum(out, FLOOR_DB)
+
+
+class AudioMeter:
+    """Feed float32 blocks of shape (samples, channels); call `finish()` for an `AudioSeries`."""
+
+    def __init__(self, sample_rate: int, channels: int) -> None:
+        import pyebur128
+        from scipy import signal
+
+        self.sr = sample_rate
+        self.ch = channels
+        self.hop_n = max(1, round(sample_rate * HOP_S))
+        self._ebu = pyebur128.R128State(
+            channels, sample_rate, pyebur128.MeasurementMode.MODE_I | pyebur128.MeasurementMode.MODE_M
+        )
+        self._pyebur128 = pyebur128
+        nyq = sample_rate / 2
+        hi = min(4000.0, 0.45 * sample_rate)
+        self._band_sos = signal.butter(2, [100.0 / nyq, hi / nyq], btype="band", output="sos")
+        self._band_zi = np.zeros((self._band_sos.shape[0], 2))
+        self._pending = np.zeros((0, channels), dtype=np.float32)
+        self._tp_tail = np.zeros((2 * TP_CONTEXT, channels), dtype=np.float32)
+        self._true_peak = 0.0
+        self._sample_peak = 0.0
+        self._n = 0
+        self._series: dict[str, list[np.ndarray]] = {k: [] for k in (
+            "momentary", "rms", "chan_rms", "band", "zero", "clip", "peak")}
+
+    def feed(self, block: np.ndarray) -> None:
+        self._pending = np.concatenate([self._pending, block]) if len(self._pending) else block
+        whole = (len(self._pending) // self.hop_n) * self.hop_n
+        if whole >= self.hop_n * 25:  # process half a second or more at a time
+            self._process(self._pending[:whole])
+            self._pending = self._pending[whole:]
+
+    def _process(self, x: np.ndarray) -> None:
+        from scipy import signal
+
+        k = len(x) // self.hop_n
+        self._n += len(x)
+        hops = x[: k * self.hop_n].reshape(k, self.hop_n, self.ch)
+        mono = hops.mean(axis=2)
+        absx = np.abs(hops)
+        self._series["rms"].append(db(np.mean(mono.astype(np.float64) ** 2, axis=1)).astype(np.float32))
+        self._series["chan_rms"].append(db(np.mean(hops.astype(np.float64) ** 2, axis=1)).astype(np.float32))
+        self._series["peak"].append(db(absx.max(axis=(1, 2)), power=False).astype(np.float32))
+        self._series["zero"].append((hops == 0).all(axis=2).mean(axis=1).astype(np.float32))
+        self._series["clip"].append((absx >= FULL_SCALE).any(axis=2).sum(axis=1).astype(np.int32))
+        band, self._band_zi = signal.sosfilt(self._band_sos, x[: k * self.hop_n, :].mean(axis=1), zi=self._band_zi)
+        self._series["band"].append(db(np.mean(band.reshape(k, self.hop_n) ** 2, axis=1)).astype(np.float32))
+        self._sample_peak = max(self._sample_peak, float(absx.max()))
+
+        # momentary loudness (400 ms window) at the end of each hop
+        flat = np.ascontiguousarray(x[: k * self.hop_n], dtype=np.float64).reshape(-1)
+        mom = np.empty(k, dtype=np.float32)
+        step = self.hop_n * self.ch
+        for i in range(k):
+            self._ebu.add_frames(flat[i * step:(i + 1) * step], self.hop_n)
+            mom[i] = max(self._pyebur128.get_loudness_momentary(self._ebu), FLOOR_DB)
+        self._series["momentary"].append(mom)
+
+        # true peak, BS.1770-4 Annex 2: 4x oversampling, continuous across blocks via a context tail
+        buf = np.concatenate([self._tp_tail, x[: k * self.hop_n]])
+        self._true_peak = max(self._true_peak, _oversampled_peak(buf))
+        self._tp_tail = buf[-2 * TP_CONTEXT:]
+
+    def finish(self) -> AudioSeries:
+        if len(self._pending):
+            pad = (-len(self._pending)) % self.hop_n
+            last = np.concatenate([self._pending, np.zeros((pad, self.ch), dtype=np.float32)])
+            self._process(last)
+            self._n -= pad
+            self._pending = self._pending[:0]
+        # flush the true-peak context with silence so the last samples are interpolated too
+        buf = np.concatenate([self._tp_tail, np.zeros((2 * TP_CONTEXT, self.ch), dtype=np.float32)])
+        self._true_peak = max(self._true_peak, _oversampled_peak(buf))
+
+        def cat(key: str, dtype, shape=(0,)) -> np.ndarray:
+            parts = self._series[key]
+            return np.concatenate(parts).astype(dtype) if parts else np.zeros(shape, dtype=dtype)
+
+        integrated = self._pyebur128.get_loudness_global(self._ebu) if self._n else float("-inf")
+        band_db = cat("band", np.float32)
+        return AudioSeries(
+            sample_rate=self.sr,
+            channels=self.ch,
+            duration_s=self._n / self.sr,
+            hop_s=self.hop_n / self.sr,
+            integrated_lufs=float(integrated) if np.isfinite(integrated) else None,
+            true_peak_dbtp=float(db(self._true_peak, power=False)) if self._true_peak > 0 else None,
+            sample_peak_dbfs=float(db(self._sample_peak, power=False)) if self._sample_peak > 0 else None,
+            momentary_lufs=cat("momentary", np.float32),
+            rms_dbfs=cat("rms", np.float32),
+            channel_rms_dbfs=cat("chan_rms", np.float32, (0, self.ch)),
+            peak_dbfs=cat("peak", np.float32),
+            band_dbfs=band_db,
+            clipped_samples=cat("clip", np.int32),
+            digital_zero_ratio=cat("zero", np.float32),
+            speech=voice_activity(band_db, self.hop_n / self.sr),
+        )
+
+
+def _oversampled_peak(buf: np.ndarray) -> float:
+    """Max |x| of `buf` upsampled 4x, over the part of `buf` away from its edges (TP_CONTEXT)."""
+    from scipy import signal
+
+    if len(buf) <= 2 * TP_CONTEXT:
+        return 0.0
+    up = signal.resample_poly(buf.astype(np.float64), 4, 1, axis=0)
+    return float(np.abs(up[4 * TP_CONTEXT: -4 * TP_CONTEXT]).max(initial=0.0))
+
+
+def noise_floor_db(band_db: np.ndarray) -> float:
+    """Background level: the 10th percentile of the speech-band level over non-digital-silence hops."""
+    live = band_db[band_db > FLOOR_DB + 1]
+    return float(np.percentile(live, 10)) if len(live) else FLOOR_DB
+
+
+def voice_activity(band_db: np.ndarray, hop_s: float) -> np.ndarray:
+    """Energy VAD: speech where the speech-band level stands 12 dB above the track's noise floor and
+    above -60 dBFS, closed over gaps < 0.3 s and held 0.1 s, runs shorter than 0.1 s dropped."""
+    if len(band_db) == 0:
+        return np.zeros(0, dtype=bool)
+    floor = noise_floor_db(band_db)
+    active = (band_db > floor + 12.0) & (band_db > -60.0)
+    active = close_gaps(active, int(round(0.3 / hop_s)))
+    active = drop_short(active, int(round(0.1 / hop_s)))
+    return active

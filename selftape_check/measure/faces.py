@@ -1,0 +1,100 @@
+"""Face and eye detection with the Haar cascades that ship inside opencv-python-headless.
+
+Viola & Jones (2001) boosted cascades, OpenCV's `haarcascade_frontalface_default.xml` and
+`haarcascade_eye.xml`. Detection runs on a contrast-normalised (CLAHE) copy of the luma, so a face
+that is present but dark is still found (and judged `face.underexposed`, not `face.missing`).
+A found face is tracked: the next sampled frame is searched first in a window around it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+DETECT_LONG_SIDE = 480  # detection resolution; the smallest face found is MIN_FACE_PX at this size
+MIN_FACE_PX = 28
+
+
+@functools.lru_cache(maxsize=None)
+def cascade(name: str) -> cv2.CascadeClassifier:
+    """Load a cascade shipped with OpenCV (`cv2.data.haarcascades`); raise if it is missing."""
+    path = cv2.data.haarcascades + name
+    clf = cv2.CascadeClassifier(path)
+    if clf.empty():
+        raise RuntimeError(f"OpenCV cascade {name} could not be loaded from {path}")
+    return clf
+
+
+@functools.lru_cache(maxsize=None)
+def _clahe() -> cv2.CLAHE:
+    return cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8))
+
+
+@dataclass(frozen=True)
+class Box:
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+def _largest(rects: np.ndarray | tuple) -> Box | None:
+    if rects is None or len(rects) == 0:
+        return None
+    x, y, w, h = max((tuple(int(v) for v in r) for r in rects), key=lambda r: r[2] * r[3])
+    return Box(x, y, w, h)
+
+
+class FaceTracker:
+    """Finds the main (largest) frontal face in successive frames of one tape."""
+
+    def __init__(self) -> None:
+        self.faces = cascade("haarcascade_frontalface_default.xml")
+        self.eyes = cascade("haarcascade_eye.xml")
+        self.last: Box | None = None
+
+    def detect(self, luma: np.ndarray) -> Box | None:
+        """The main face in `luma` (analysis-size uint8), in `luma` pixel coordinates."""
+        h, w = luma.shape
+        scale = min(1.0, DETECT_LONG_SIDE / max(h, w))
+        small = luma if scale == 1.0 else cv2.resize(luma, (round(w * scale), round(h * scale)),
+                                                    interpolation=cv2.INTER_AREA)
+        norm = _clahe().apply(small)
+        box = None
+        if self.last is not None:  # track: search a window around the previous face first
+            lb = Box(*(round(v * scale) for v in (self.last.x, self.last.y, self.last.w, self.last.h)))
+            mx, my = lb.w // 2, lb.h // 2
+            x0, y0 = max(0, lb.x - mx), max(0, lb.y - my)
+            x1, y1 = min(norm.shape[1], lb.x + lb.w + mx), min(norm.shape[0], lb.y + lb.h + my)
+            roi = norm[y0:y1, x0:x1]
+            found = self.faces.detectMultiScale(roi, scaleFactor=1.1, minNeighbors=5,
+                                                minSize=(max(MIN_FACE_PX, lb.w * 2 // 3),) * 2)
+            b = _largest(found)
+            if b is not None:
+                box = Box(b.x + x0, b.y + y0, b.w, b.h)
+        if box is None:
+            found = self.faces.detectMultiScale(norm, scaleFactor=1.1, minNeighbors=5,
+                                                minSize=(MIN_FACE_PX, MIN_FACE_PX))
+            box = _largest(found)
+        if box is None:
+            self.last = None
+            return None
+        full = Box(*(round(v / scale) for v in (box.x, box.y, box.w, box.h)))
+        self.last = full
+        return full
+
+    def eyes_visible(self, luma: np.ndarray, face: Box) -> bool:
+        """True when at least one eye is detected in the upper part of the face."""
+        y0, y1 = face.y + face.h // 6, face.y + face.h * 3 // 5
+        roi = luma[y0:y1, face.x:face.x + face.w]
+        if roi.size == 0:
+            return False
+        scale = 160.0 / max(1, roi.shape[1])
+        roi = cv2.resize(roi, (160, max(1, round(roi.shape[0] * scale))), interpolation=cv2.INTER_AREA)
+        roi = _clahe().apply(roi)
+        found = self.eyes.detectMultiScale(roi, scaleFactor=1.1, minNeighbors=4, minSize=(18, 18),
+                                           maxSize=(70, 70))
+        return len(found) > 0

@@ -1,0 +1,157 @@
+"""Picture measurements per decoded frame: cheap ones on every frame, face and quality on coverage frames.
+
+* exposure: luma inside the face box (Rec. 601/709 Y', normalised to 0-1 of the nominal range),
+  its 95th percentile and share of clipped pixels, and the left/right balance of the face;
+* sharpness: variance of the Laplacian on the face (Pech-Pacheco et al., 2000), at a fixed face width
+  so it does not depend on framing;
+* noise: Immerkaer (1996) fast noise variance estimation on a native-resolution crop;
+* colour: gray-world mean chroma distance from neutral;
+* motion (runs of consecutive frames): mean absolute frame difference, and global translation by
+  phase correlation (Kuglin & Hines, 1975) on a small thumbnail.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ..media.frames import DecodedFrame
+from ..model import FaceBox, VideoSeries
+from .faces import FaceTracker
+
+THUMB_W = 160
+CLIP_LEVEL = 0.98
+
+
+def normalised_luma(y: np.ndarray, full_range: bool) -> np.ndarray:
+    """uint8 Y' to float32 0-1: limited range (16-235) unless the stream says full range."""
+    y = y.astype(np.float32)
+    if full_range:
+        return y / 255.0
+    return np.clip((y - 16.0) / 219.0, 0.0, 1.0)
+
+
+def laplacian_variance(gray: np.ndarray) -> float:
+    """Focus measure: variance of the 3x3 Laplacian (Pech-Pacheco et al., 2000)."""
+    return float(cv2.Laplacian(gray, cv2.CV_32F).var())
+
+
+def immerkaer_sigma(gray: np.ndarray) -> float:
+    """Noise standard deviation by Immerkaer (1996): the image convolved with the difference of two
+    Laplacians, sigma = sqrt(pi/2) / (6 (W-2)(H-2)) * sum |I * N|. Gray levels 0-255.
+    Edges are excluded (Sobel magnitude above its 90th percentile) so texture is not read as noise."""
+    g = gray.astype(np.float32)
+    if g.shape[0] < 8 or g.shape[1] < 8:
+        return float("nan")
+    kernel = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
+    conv = np.abs(cv2.filter2D(g, -1, kernel, borderType=cv2.BORDER_REFLECT))[1:-1, 1:-1]
+    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0)[1:-1, 1:-1]
+    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1)[1:-1, 1:-1]
+    mag = np.abs(gx) + np.abs(gy)
+    flat = mag <= np.percentile(mag, 90)
+    if flat.sum() < 16:
+        return float("nan")
+    return float(np.sqrt(np.pi / 2.0) / 6.0 * conv[flat].mean())
+
+
+class VideoMeter:
+    """Feed `DecodedFrame`s in time order; `finish()` returns the `VideoSeries`."""
+
+    def __init__(self, coverage_interval_s: float, mode: str) -> None:
+        self.tracker = FaceTracker()
+        self.coverage_interval_s = coverage_interval_s
+        self.mode = mode
+        self.cov: dict[str, list] = {k: [] for k in (
+            "t", "found", "box", "face_mean", "face_p95", "face_clip", "face_lr", "bg_mean", "eyes",
+            "frame_mean", "sharp", "noise", "cast")}
+        self.frames: dict[str, list] = {k: [] for k in ("t", "run", "luma", "diff", "shift")}
+        self._prev_run = -2
+        self._prev_thumb: np.ndarray | None = None
+
+    def feed(self, f: DecodedFrame) -> None:
+        luma = normalised_luma(f.luma, f.full_range)
+        frame_mean = float(luma.mean())
+        h, w = f.luma.shape
+        thumb = cv2.resize(luma, (THUMB_W, max(1, round(h * THUMB_W / w))), interpolation=cv2.INTER_AREA)
+        diff = shift = float("nan")
+        if f.run >= 0 and f.run == self._prev_run and self._prev_thumb is not None \
+                and self._prev_thumb.shape == thumb.shape:
+            diff = float(np.abs(thumb - self._prev_thumb).mean())
+            win = cv2.createHanningWindow(thumb.shape[::-1], cv2.CV_32F)
+            (dx, dy), _ = cv2.phaseCorrelate(self._prev_thumb, thumb, win)
+            shift = float(np.hypot(dx, dy) / THUMB_W * 100.0)
+        self._prev_run, self._prev_thumb = f.run, thumb
+        fr = self.frames
+        fr["t"].append(f.t_s)
+        fr["run"].append(f.run)
+        fr["luma"].append(frame_mean)
+        fr["diff"].append(diff)
+        fr["shift"].append(shift)
+        if f.coverage:
+            self._measure_coverage(f, luma, frame_mean)
+
+    def _measure_coverage(self, f: DecodedFrame, luma: np.ndarray, frame_mean: float) -> None:
+        c = self.cov
+        h, w = f.luma.shape
+        box = self.tracker.detect(f.luma)
+        c["t"].append(f.t_s)
+        c["frame_mean"].append(frame_mean)
+        c["cast"].append(float(np.hypot(f.chroma_mean[0] - 128.0, f.chroma_mean[1] - 128.0)))
+        nan = float("nan")
+        if box is None:
+            c["found"].append(False)
+            c["box"].append(None)
+            for k in ("face_mean", "face_p95", "face_clip", "face_lr"):
+                c[k].append(nan)
+            c["bg_mean"].append(frame_mean)
+            c["eyes"].append(False)
+            centre = f.luma[h // 4: 3 * h // 4, w // 4: 3 * w // 4]
+            c["sharp"].append(laplacian_variance(_fixed_width(centre, 256)))
+            c["noise"].append(immerkaer_sigma(centre))
+            return
+        # inner part of the box: skin, not hair or background
+        ix0, iy0 = box.x + box.w // 6, box.y + box.h // 6
+        ix1, iy1 = box.x + box.w * 5 // 6, box.y + box.h * 5 // 6
+        face = luma[iy0:iy1, ix0:ix1]
+        half = face.shape[1] // 2
+        left, right = float(face[:, :half].mean()), float(face[:, half:].mean())
+        lr_db = 20.0 * np.log10((max(left, right) + 0.02) / (min(left, right) + 0.02))
+        mask = np.ones_like(luma, dtype=bool)
+        ex, ey = box.w // 2, box.h // 2
+        mask[max(0, box.y - ey): box.y + box.h + 3 * ey, max(0, box.x - ex): box.x + box.w + ex] = False
+        bg = float(luma[mask].mean()) if mask.any() else frame_mean
+        c["found"].append(True)
+        c["box"].append(FaceBox(box.x / w, box.y / h, box.w / w, box.h / h))
+        c["face_mean"].append(float(face.mean()))
+        c["face_p95"].append(float(np.percentile(face, 95)))
+        c["face_clip"].append(float((face >= CLIP_LEVEL).mean()))
+        c["face_lr"].append(float(lr_db))
+        c["bg_mean"].append(bg)
+        c["eyes"].append(self.tracker.eyes_visible(f.luma, box))
+        face_u8 = f.luma[box.y: box.y + box.h, box.x: box.x + box.w]
+        c["sharp"].append(laplacian_variance(_fixed_width(face_u8, 256)))
+        c["noise"].append(immerkaer_sigma(f.luma[iy0:iy1, ix0:ix1]))
+
+    def finish(self, decoded_frames: int) -> VideoSeries:
+        c, fr = self.cov, self.frames
+        arr = lambda k, d=np.float32: np.asarray(c[k], dtype=d)  # noqa: E731
+        order = np.argsort(np.asarray(fr["t"], dtype=float), kind="stable")
+        farr = lambda k, d=np.float32: np.asarray(fr[k], dtype=d)[order]  # noqa: E731
+        return VideoSeries(
+            t_s=arr("t", np.float64), face_found=arr("found", bool), face_boxes=tuple(c["box"]),
+            face_luma_mean=arr("face_mean"), face_luma_p95=arr("face_p95"),
+            face_clipped_ratio=arr("face_clip"), face_lr_ratio_db=arr("face_lr"),
+            background_luma_mean=arr("bg_mean"), eyes_found=arr("eyes", bool),
+            frame_luma_mean=arr("frame_mean"), sharpness=arr("sharp"), noise_sigma=arr("noise"),
+            chroma_cast=arr("cast"),
+            frame_t_s=farr("t", np.float64), frame_run=farr("run", np.int32), frame_luma=farr("luma"),
+            frame_diff=farr("diff"), frame_shift_px=farr("shift"),
+            coverage_interval_s=self.coverage_interval_s, decoded_frames=decoded_frames, mode=self.mode,
+        )
+
+
+def _fixed_width(gray: np.ndarray, width: int) -> np.ndarray:
+    if gray.size == 0:
+        return np.zeros((8, 8), np.uint8)
+    h, w = gray.shape
+    return cv2.resize(gray, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)

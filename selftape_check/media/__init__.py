@@ -1,0 +1,1 @@
+"""Media layer: probe a file and stream its frames and audio with PyAV (no system ffmpeg)."""

@@ -1,0 +1,229 @@
+"""Sampling video decoder: which frames to decode, and the analysis-size luma of each.
+
+Full decoding is the speed wall (6-12x real time at 1080p on two cores), so the default mode samples:
+
+* **coverage** frames spread over the whole tape (about one per `coverage_interval_s`): every keyframe
+  (cheap: decoded on its own), and where keyframes are sparse the frames just after a keyframe, found
+  by decoding forward from it within a frame budget;
+* **runs** of consecutive frames at a few points (`burst_count` runs of `burst_s`), started at a
+  keyframe, for what needs motion: flicker, shake, freeze.
+
+`thorough` mode decodes every frame (all frames form one run per keyframe interval), so short black
+flashes and freezes anywhere are seen, at close to bare decode speed.
+
+Packets are demuxed once, in order; a packet is sent to the decoder only when it belongs to a planned
+run, so nothing is decoded that is not used, and nothing is decoded twice. The luma is the decoded
+Y plane downscaled once to the analysis size (long side `ANALYSIS_LONG_SIDE`), without colour
+conversion; chroma means come from the U/V planes.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import av
+import cv2
+import numpy as np
+
+ANALYSIS_LONG_SIDE = 640
+
+
+@dataclass(frozen=True)
+class SamplingSettings:
+    thorough: bool = False
+    coverage_interval_s: float = 1.0  # wanted spacing of coverage frames
+    burst_count_per_min: float = 4.0  # runs of consecutive frames per minute of tape (min 3, max 24)
+    burst_s: float = 1.0  # length of each run
+    fill_budget_ratio: float = 0.15  # share of all frames we may decode to fill sparse-keyframe gaps
+
+
+@dataclass(frozen=True)
+class DecodedFrame:
+    """One decoded frame at analysis size, in display orientation."""
+
+    t_s: float
+    luma: np.ndarray  # uint8 (H, W), display orientation, long side <= ANALYSIS_LONG_SIDE
+    chroma_mean: tuple[float, float]  # mean (Cb, Cr) 0-255, 128 is neutral
+    full_range: bool  # luma is 0-255 (JPEG range) rather than 16-235
+    run: int  # run id (consecutive frames); -1 for an isolated keyframe
+    coverage: bool  # chosen as a coverage sample
+
+
+@dataclass(frozen=True)
+class DecodePlan:
+    """Per keyframe (by index in `key_times_s`), decode from it up to `run_end_s[i]` (exclusive)."""
+
+    key_times_s: list[float]
+    run_end_s: list[float]  # == key time: decode only the keyframe
+    coverage_times_s: list[float]
+
+
+def keyframe_times(container: av.container.InputContainer, stream: av.VideoStream) -> list[float]:
+    """Keyframe times from the container index (MP4/MOV/MKV cues), else from a demux-only pass."""
+    tb = float(stream.time_base)
+    start = stream.start_time or 0
+    entries = stream.index_entries
+    times: list[float] = []
+    if entries is not None and len(entries) > 0:
+        times = [(e.timestamp - start) * tb for e in entries if e.is_keyframe]
+    if len(times) < 1 or (entries is not None and len(entries) <= len(times)):
+        # no index, or an index that lists only keyframes (cues): count from the packets themselves
+        times = []
+        for packet in container.demux(stream):
+            if packet.is_keyframe and packet.pts is not None:
+                times.append((packet.pts - start) * tb)
+        container.seek(0)
+    return sorted(set(round(t, 6) for t in times))
+
+
+def plan_decode(key_times_s: list[float], duration_s: float, fps: float, s: SamplingSettings) -> DecodePlan:
+    """Choose which stretches to decode: keyframes, gap fills where keyframes are sparse, and bursts."""
+    if not key_times_s:
+        key_times_s = [0.0]
+    n = len(key_times_s)
+    ends = list(key_times_s)
+    if s.thorough:
+        ends = key_times_s[1:] + [float("inf")]
+        return DecodePlan(key_times_s, ends, _coverage_times(key_times_s, ends, duration_s, s))
+
+    gop_end = key_times_s[1:] + [max(duration_s, key_times_s[-1])]
+    # gap fill: where the keyframe interval exceeds the coverage interval, decode forward from the
+    # keyframe, each gap getting an equal share of the frame budget (plus a short minimum)
+    sparse = [i for i in range(n) if gop_end[i] - key_times_s[i] > 1.5 * s.coverage_interval_s]
+    if sparse:
+        budget_s = max(s.fill_budget_ratio * duration_s, 2.0)
+        per_gap_s = max(budget_s / len(sparse), s.coverage_interval_s * 1.05)
+        for i in sparse:
+            ends[i] = min(gop_end[i], key_times_s[i] + per_gap_s)
+
+    # bursts: runs of consecutive frames at evenly spread points, each starting at a keyframe
+    bursts = int(np.clip(round(duration_s / 60.0 * s.burst_count_per_min), 3, 24))
+    for j in range(bursts):
+        target = duration_s * (j + 0.5) / bursts
+        i = max(0, bisect.bisect_right(key_times_s, target) - 1)
+        ends[i] = max(ends[i], min(gop_end[i], key_times_s[i] + s.burst_s))
+    return DecodePlan(key_times_s, ends, _coverage_times(key_times_s, ends, duration_s, s))
+
+
+def _coverage_times(keys: list[float], ends: list[float], duration_s: float, s: SamplingSettings) -> list[float]:
+    """Wanted coverage times: a grid at `coverage_interval_s`, snapped into what the plan decodes."""
+    grid = np.arange(0.0, max(duration_s, 1e-3), s.coverage_interval_s)
+    wanted: list[float] = []
+    for t in grid:
+        i = max(0, bisect.bisect_right(keys, t) - 1)
+        # the decodable time closest to t inside this GOP's run, else the next keyframe
+        candidate = min(max(t, keys[i]), max(keys[i], ends[i]))
+        if i + 1 < len(keys) and abs(keys[i + 1] - t) < abs(candidate - t):
+            candidate = keys[i + 1]
+        wanted.append(candidate)
+    return sorted(set(wanted))
+
+
+def _luma_and_chroma(frame: av.VideoFrame) -> tuple[np.ndarray, tuple[float, float], bool]:
+    """Y plane (no colour conversion) and mean chroma. Non-YUV frames are converted once."""
+    fmt = frame.format.name
+    if not (fmt.startswith("yuv") or fmt.startswith("yuvj") or fmt.startswith("nv12")) or "p10" in fmt \
+            or "p12" in fmt or fmt.startswith("yuva") or "16" in fmt:
+        frame = frame.reformat(format="yuv420p")
+        fmt = "yuv420p"
+    w, h = frame.width, frame.height
+    plane = frame.planes[0]
+    y = np.frombuffer(plane, dtype=np.uint8).reshape(-1, plane.line_size)[:h, :w]
+    if fmt == "nv12":
+        uv = np.frombuffer(frame.planes[1], dtype=np.uint8).reshape(-1, frame.planes[1].line_size)
+        uvw = frame.planes[1].width * 2
+        uv = uv[: frame.planes[1].height, :uvw].reshape(frame.planes[1].height, -1, 2)
+        cb, cr = float(uv[..., 0].mean()), float(uv[..., 1].mean())
+    else:
+        cbp, crp = frame.planes[1], frame.planes[2]
+        cb = float(np.frombuffer(cbp, dtype=np.uint8).reshape(-1, cbp.line_size)[: cbp.height, : cbp.width][::2, ::2].mean())
+        cr = float(np.frombuffer(crp, dtype=np.uint8).reshape(-1, crp.line_size)[: crp.height, : crp.width][::2, ::2].mean())
+    full_range = fmt.startswith("yuvj") or int(getattr(frame, "color_range", 0) or 0) == 2
+    scale = ANALYSIS_LONG_SIDE / max(w, h)
+    if scale < 1.0:
+        y = cv2.resize(y, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    else:
+        y = np.ascontiguousarray(y)
+    return y, (cb, cr), full_range
+
+
+def _to_display(luma: np.ndarray, rotation: int) -> np.ndarray:
+    """Rotate the stored picture to how it is displayed (rotation = clockwise degrees for display)."""
+    if rotation == 90:
+        return cv2.rotate(luma, cv2.ROTATE_90_CLOCKWISE)
+    if rotation == 180:
+        return cv2.rotate(luma, cv2.ROTATE_180)
+    if rotation == 270:
+        return cv2.rotate(luma, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    return luma
+
+
+class VideoSampler:
+    """Consumes video packets in demux order, decodes the planned ones, yields `DecodedFrame`s."""
+
+    def __init__(self, stream: av.VideoStream, plan: DecodePlan, rotation: int) -> None:
+        self.stream = stream
+        self.plan = plan
+        self.rotation = rotation
+        self.tb = float(stream.time_base)
+        self.start = stream.start_time or 0
+        self._run_end = -1.0
+        self._run_id = -1
+        self._next_run_id = 0
+        self._coverage = list(plan.coverage_times_s)
+        self._cov_i = 0
+        self.decoded_frames = 0
+        self.decode_errors = 0
+
+    def _packet_time(self, packet: av.Packet) -> float | None:
+        ts = packet.pts if packet.pts is not None else packet.dts
+        return None if ts is None else (ts - self.start) * self.tb
+
+    def feed(self, packet: av.Packet) -> Iterator[DecodedFrame]:
+        t = self._packet_time(packet)
+        if packet.is_keyframe and t is not None:
+            i = bisect.bisect_right(self.plan.key_times_s, t + 1e-4) - 1
+            end = self.plan.run_end_s[i] if i >= 0 and abs(self.plan.key_times_s[i] - t) < 0.02 else t
+            if end > t + 1e-6:
+                self._run_id = self._next_run_id
+                self._next_run_id += 1
+            else:
+                self._run_id = -1
+            self._run_end = end
+            yield from self._decode(packet)
+        elif t is not None and t < self._run_end:
+            yield from self._decode(packet)
+        elif t is None and packet.size and self._run_end > 0:
+            yield from self._decode(packet)
+
+    def flush(self) -> Iterator[DecodedFrame]:
+        yield from self._decode(None)
+
+    def _decode(self, packet: av.Packet | None) -> Iterator[DecodedFrame]:
+        try:
+            frames = self.stream.codec_context.decode(packet)
+        except av.error.FFmpegError:
+            self.decode_errors += 1
+            return
+        for frame in frames:
+            if frame.pts is None:
+                continue
+            t = (frame.pts - self.start) * self.tb
+            self.decoded_frames += 1
+            luma, chroma, full = _luma_and_chroma(frame)
+            coverage = False
+            while self._cov_i < len(self._coverage) and self._coverage[self._cov_i] < t - 0.5 / 30:
+                self._cov_i += 1  # a wanted time we could not hit exactly: the next frame takes it
+                coverage = True
+            if self._cov_i < len(self._coverage) and abs(self._coverage[self._cov_i] - t) <= 0.5 / 30 + 1e-6:
+                self._cov_i += 1
+                coverage = True
+            yield DecodedFrame(
+                t_s=t, luma=_to_display(luma, self.rotation), chroma_mean=chroma, full_range=full,
+                run=self._run_id, coverage=coverage,
+            )
+
+
+ProgressFn = Callable[[float], None]

@@ -1,0 +1,114 @@
+"""Probe a media file: container, duration, video and audio stream parameters, display rotation."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import Iterator
+
+import av
+
+from ..errors import AnalysisError
+from ..model import AudioInfo, MediaInfo, VideoInfo
+
+# A decompression bomb is refused before any frame is decoded: 16K x 16K is far beyond any camera.
+MAX_PIXELS = 16384 * 16384
+
+
+@contextmanager
+def open_container(path: str) -> Iterator[av.container.InputContainer]:
+    """Open `path` read-only with PyAV, mapping every failure to an `AnalysisError`."""
+    if not os.path.exists(path):
+        raise AnalysisError("not_found", f"{path}: no such file")
+    if os.path.isdir(path):
+        raise AnalysisError("not_media", f"{path}: is a folder, not a media file")
+    if not os.access(path, os.R_OK):
+        raise AnalysisError("unreadable", f"{path}: permission denied")
+    if os.path.getsize(path) == 0:
+        raise AnalysisError("not_media", f"{path}: the file is empty")
+    try:
+        container = av.open(path, mode="r", metadata_errors="ignore")
+    except PermissionError as exc:
+        raise AnalysisError("unreadable", f"{path}: permission denied") from exc
+    except (av.error.InvalidDataError, av.error.EOFError) as exc:
+        raise AnalysisError("not_media", f"{path}: not a video or audio file this tool can read") from exc
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
+        raise AnalysisError("unreadable", f"{path}: cannot open ({exc})") from exc
+    try:
+        yield container
+    finally:
+        container.close()
+
+
+def _rotation_of_first_frame(container: av.container.InputContainer, stream: av.VideoStream) -> int:
+    """Decode the first video frame and return its display rotation, normalised to 0/90/180/270.
+
+    Phones store orientation as a display matrix; PyAV exposes its angle as `frame.rotation`
+    (counter-clockwise degrees). Raises `truncated` when not a single frame decodes.
+    """
+    stream.codec_context.thread_type = "AUTO"  # frame + slice threads; must be set before the codec opens
+    try:
+        for frame in container.decode(stream):
+            return int(round(-frame.rotation / 90.0)) % 4 * 90
+    except av.error.FFmpegError as exc:
+        raise AnalysisError("truncated", f"{container.name}: the video stream is damaged ({exc})") from exc
+    raise AnalysisError("truncated", f"{container.name}: the video stream has no decodable frame")
+
+
+def probe(path: str) -> MediaInfo:
+    """Read the container's headers (and the first video frame, for rotation) without analysing."""
+    with open_container(path) as container:
+        return probe_container(path, container)
+
+
+def probe_container(path: str, container: av.container.InputContainer) -> MediaInfo:
+    video_streams = [s for s in container.streams.video if s.codec_context is not None]
+    # cover art (a still picture attached to an audio file) is not a video
+    video_streams = [s for s in video_streams if not (s.disposition & av.stream.Disposition.attached_pic)]
+    audio_streams = list(container.streams.audio)
+    if not video_streams and not audio_streams:
+        raise AnalysisError("no_streams", f"{path}: no video or audio stream in the file")
+
+    duration_s = _duration_s(container, video_streams[:1] + audio_streams[:1])
+
+    video = None
+    if video_streams:
+        vs = video_streams[0]
+        cc = vs.codec_context
+        width, height = int(cc.width or 0), int(cc.height or 0)
+        if width <= 0 or height <= 0:
+            raise AnalysisError("truncated", f"{path}: the video stream has no picture size")
+        if width * height > MAX_PIXELS:
+            raise AnalysisError("too_large", f"{path}: {width}x{height} video is larger than this tool accepts")
+        rate = vs.average_rate or vs.guessed_rate or vs.base_rate
+        fps = float(rate) if rate else None
+        if fps is not None and not (0.1 <= fps <= 1000):
+            fps = None
+        rotation = _rotation_of_first_frame(container, vs)
+        video = VideoInfo(
+            codec=cc.name, width=width, height=height, rotation=rotation, fps=fps,
+            frame_count=int(vs.frames) if vs.frames else None,
+        )
+
+    audio = None
+    if audio_streams:
+        a = audio_streams[0]
+        audio = AudioInfo(codec=a.codec_context.name, sample_rate=int(a.rate or 0), channels=int(a.channels or 0))
+        if audio.sample_rate <= 0 or audio.channels <= 0:
+            raise AnalysisError("truncated", f"{path}: the audio stream has no sample rate or channels")
+
+    return MediaInfo(
+        path=path, size_bytes=os.path.getsize(path), container=container.format.name,
+        duration_s=duration_s, video=video, audio=audio,
+    )
+
+
+def _duration_s(container: av.container.InputContainer, streams: list) -> float:
+    """Duration from the container, else from the longest stream; 0.0 when nothing says."""
+    if container.duration and container.duration > 0:
+        return container.duration / av.time_base
+    best = 0.0
+    for s in streams:
+        if s.duration and s.time_base:
+            best = max(best, float(s.duration * s.time_base))
+    return best

@@ -1,0 +1,165 @@
+"""Plain data passed between the stages: media info, measurements, findings, report.
+
+Everything here is a frozen dataclass (or a numpy array inside one). Serialisation to JSON lives in
+`selftape_check.report`, never here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+Severity = Literal["info", "warn", "fail"]
+Verdict = Literal["pass", "warn", "fail"]
+SEVERITY_ORDER: dict[str, int] = {"info": 0, "warn": 1, "fail": 2}
+
+
+# --------------------------------------------------------------------------- media (probe)
+@dataclass(frozen=True)
+class VideoInfo:
+    codec: str
+    width: int  # coded (stored) size
+    height: int
+    rotation: int  # degrees the picture is turned for display: 0, 90, 180, 270
+    fps: float | None
+    frame_count: int | None
+
+    @property
+    def display_width(self) -> int:
+        return self.height if self.rotation in (90, 270) else self.width
+
+    @property
+    def display_height(self) -> int:
+        return self.width if self.rotation in (90, 270) else self.height
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    codec: str
+    sample_rate: int
+    channels: int
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    path: str
+    size_bytes: int
+    container: str
+    duration_s: float
+    video: VideoInfo | None
+    audio: AudioInfo | None
+
+
+# --------------------------------------------------------------------------- measure
+@dataclass(frozen=True)
+class FaceBox:
+    """A face in analysis-image coordinates, normalised to 0-1 of the displayed frame."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass(frozen=True)
+class VideoSeries:
+    """Per-sampled-frame measurements (coverage frames) and per-decoded-frame ones (all frames).
+
+    Coverage frames are spread over the whole tape (one every `coverage_interval_s` or so) and carry the
+    expensive measurements (face, eyes, exposure inside the face, sharpness, noise). `frame_*` arrays
+    hold cheap measurements for every decoded frame, including the runs of consecutive frames used for
+    motion (flicker, shake, freeze); `frame_run` numbers the run each frame belongs to.
+    """
+
+    # coverage frames
+    t_s: np.ndarray  # time of each coverage frame
+    face_found: np.ndarray  # bool
+    face_boxes: tuple[FaceBox | None, ...]
+    face_luma_mean: np.ndarray  # 0-1, NaN without face
+    face_luma_p95: np.ndarray  # 0-1, NaN without face
+    face_clipped_ratio: np.ndarray  # share of face pixels at >= 0.98 luma, NaN without face
+    face_lr_ratio_db: np.ndarray  # brighter half / darker half of the face, dB, NaN without face
+    background_luma_mean: np.ndarray  # 0-1, outside the face (whole frame without face)
+    eyes_found: np.ndarray  # bool (False without face)
+    frame_luma_mean: np.ndarray  # 0-1, whole frame
+    sharpness: np.ndarray  # variance of Laplacian on the face (or centre) at 256 px
+    noise_sigma: np.ndarray  # Immerkaer noise estimate, luma 0-255 units
+    chroma_cast: np.ndarray  # distance of mean (Cb, Cr) from neutral, 0-255 units
+    # all decoded frames (coverage + runs)
+    frame_t_s: np.ndarray
+    frame_run: np.ndarray  # int run id, -1 for isolated keyframes
+    frame_luma: np.ndarray  # 0-1 mean luma of each decoded frame
+    frame_diff: np.ndarray  # mean abs difference to the previous frame of the same run, 0-1, NaN at run start
+    frame_shift_px: np.ndarray  # global motion to previous frame in the run, % of frame width, NaN at start
+    coverage_interval_s: float
+    decoded_frames: int
+    mode: str
+
+
+@dataclass(frozen=True)
+class AudioSeries:
+    """Audio measurements: whole-track figures plus time series at `hop_s` resolution."""
+
+    sample_rate: int
+    channels: int
+    duration_s: float
+    hop_s: float
+    integrated_lufs: float | None  # BS.1770 integrated loudness, None when gated out (silence)
+    true_peak_dbtp: float | None
+    sample_peak_dbfs: float | None
+    momentary_lufs: np.ndarray  # per hop, 400 ms window (BS.1770 momentary), -inf-free: -120 floor
+    rms_dbfs: np.ndarray  # per hop, mono mix
+    channel_rms_dbfs: np.ndarray  # shape (hops, channels)
+    peak_dbfs: np.ndarray  # per hop: sample peak
+    band_dbfs: np.ndarray  # per hop: level in the speech band (100-4000 Hz)
+    clipped_samples: np.ndarray  # per hop: samples at or above -0.1 dBFS
+    digital_zero_ratio: np.ndarray  # per hop: share of samples exactly 0 (all channels)
+    speech: np.ndarray  # bool per hop: voice activity
+
+
+@dataclass(frozen=True)
+class Measurements:
+    media: MediaInfo
+    video: VideoSeries | None
+    audio: AudioSeries | None
+
+
+# --------------------------------------------------------------------------- judge / report
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: Severity
+    message: str
+    advice: str
+    value: float | None = None
+    threshold: float | None = None
+    unit: str | None = None
+    ranges: tuple[tuple[float, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportError:
+    type: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Report:
+    path: str
+    size_bytes: int | None
+    status: Literal["ok", "error"]
+    media: MediaInfo | None = None
+    findings: tuple[Finding, ...] = ()
+    metrics: dict = field(default_factory=dict)  # {"video": {...}, "audio": {...}, "av": {...}}
+    skipped: tuple[str, ...] = ()  # human notes: what could not be checked and why
+    error: ReportError | None = None
+    elapsed_s: float | None = None
+
+    @property
+    def verdict(self) -> Verdict | None:
+        if self.status != "ok":
+            return None
+        worst = max((SEVERITY_ORDER[f.severity] for f in self.findings), default=0)
+        return "fail" if worst == 2 else "warn" if worst == 1 else "pass"

@@ -1,0 +1,79 @@
+"""The JSON report, as specified in CHECKS.md (schema version 1) and `docs/report.schema.json`."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+from ..model import Report
+
+SCHEMA_VERSION = 1
+TOOL_NAME = "selftape-check"
+
+
+def _clean(x: Any) -> Any:
+    """JSON has no NaN or infinity: write null."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    return x
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    from .. import __version__
+
+    media = None
+    if report.media is not None:
+        m = report.media
+        media = {
+            "duration_s": round(m.duration_s, 3),
+            "container": m.container,
+            "video": None if m.video is None else {
+                "codec": m.video.codec, "width": m.video.width, "height": m.video.height,
+                "rotation": m.video.rotation, "display_width": m.video.display_width,
+                "display_height": m.video.display_height,
+                "fps": None if m.video.fps is None else round(m.video.fps, 3),
+            },
+            "audio": None if m.audio is None else {
+                "codec": m.audio.codec, "sample_rate": m.audio.sample_rate, "channels": m.audio.channels,
+            },
+        }
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        "file": {"path": report.path, "size_bytes": report.size_bytes},
+        "status": report.status,
+        "error": None if report.error is None else {"type": report.error.type, "message": report.error.message},
+        "verdict": report.verdict,
+        "media": media,
+        "findings": [
+            {"check": f.check, "severity": f.severity, "message": f.message, "advice": f.advice,
+             "value": f.value, "threshold": f.threshold, "unit": f.unit,
+             "ranges": [[a, b] for a, b in f.ranges]}
+            for f in report.findings
+        ],
+        "metrics": report.metrics if report.status == "ok" else {"video": {}, "audio": {}, "av": {}},
+        "skipped": list(report.skipped),
+        "elapsed_s": None if report.elapsed_s is None else round(report.elapsed_s, 3),
+    }
+    return _clean(doc)
+
+
+def summary(reports: Sequence[Report]) -> dict[str, Any]:
+    verdicts = [r.verdict for r in reports]
+    return {
+        "files": len(reports),
+        "pass": verdicts.count("pass"),
+        "warn": verdicts.count("warn"),
+        "fail": verdicts.count("fail"),
+        "error": sum(r.status == "error" for r in reports),
+    }
+
+
+def reports_document(reports: Sequence[Report]) -> dict[str, Any]:
+    """Several inputs: one object with every report and a summary."""
+    return {"schema_version": SCHEMA_VERSION, "reports": [report_to_dict(r) for r in reports],
+            "summary": summary(reports)}
