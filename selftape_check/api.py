@@ -25,6 +25,8 @@ def analyze(
     `thresholds` overrides defaults by key (see `selftape_check.judge.SETTINGS`); `checks` limits which
     checks run; `timeout_s` bounds the work on one file.
     """
+    import av
+
     from .judge import Thresholds, judge
     from .media.frames import SamplingSettings
     from .media.probe import open_container, probe_container
@@ -43,9 +45,17 @@ def analyze(
     except AnalysisError as exc:
         return Report(path=path, size_bytes=size, status="error", error=ReportError(exc.type, exc.message),
                       elapsed_s=time.monotonic() - started)
+    except av.error.FFmpegError as exc:
+        return Report(path=path, size_bytes=size, status="error",
+                      error=ReportError("truncated", f"{path}: the file is damaged ({exc})"),
+                      elapsed_s=time.monotonic() - started)
     except MemoryError:
         return Report(path=path, size_bytes=size, status="error",
                       error=ReportError("too_large", f"{path}: not enough memory to analyze this file"),
+                      elapsed_s=time.monotonic() - started)
+    except Exception as exc:  # a bug in this tool: one file's report, not a crashed folder scan
+        return Report(path=path, size_bytes=size, status="error",
+                      error=ReportError("internal", f"{path}: internal error ({type(exc).__name__}: {exc})"),
                       elapsed_s=time.monotonic() - started)
     return Report(path=path, size_bytes=size, status="ok", media=media, findings=tuple(findings),
                   metrics=metrics, skipped=tuple(skipped), elapsed_s=time.monotonic() - started)

@@ -10,7 +10,6 @@ import math
 import numpy as np
 
 from ..model import AudioSeries, Measurements, VideoSeries
-from ..timeline import close_gaps
 
 
 def _num(x, nd: int = 3) -> float | None:
@@ -101,14 +100,22 @@ def video_metrics(v: VideoSeries) -> dict:
     }
 
 
+# Always present in `metrics` (CHECKS.md), null where they do not apply.
+REQUIRED = {
+    "video": ("face_visible_ratio", "face_luma_median"),
+    "audio": ("integrated_lufs", "true_peak_dbtp", "noise_floor_dbfs", "snr_db", "actor_lufs", "reader_lufs"),
+    "av": ("offset_ms", "offset_confidence"),
+}
+
+
+def empty_metrics() -> dict:
+    return {group: dict.fromkeys(keys) for group, keys in REQUIRED.items()}
+
+
 def summarize(m: Measurements) -> dict:
-    audio_keys = ("integrated_lufs", "true_peak_dbtp", "noise_floor_dbfs", "snr_db", "actor_lufs", "reader_lufs")
-    video_keys = ("face_visible_ratio", "face_luma_median")
-    return {
-        "video": video_metrics(m.video) if m.video is not None else dict.fromkeys(video_keys),
-        "audio": audio_metrics(m.audio) if m.audio is not None else dict.fromkeys(audio_keys),
-        "av": {"offset_ms": None, "offset_confidence": None},
-    }
-
-
-__all__ = ["summarize", "energy_mean_db", "pause_mask", "close_gaps"]
+    out = empty_metrics()
+    if m.video is not None:
+        out["video"].update(video_metrics(m.video))
+    if m.audio is not None:
+        out["audio"].update(audio_metrics(m.audio))
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
+from ..judge.metrics import empty_metrics
 from ..model import Report
 
 SCHEMA_VERSION = 1
@@ -55,7 +56,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
              "ranges": [[a, b] for a, b in f.ranges]}
             for f in report.findings
         ],
-        "metrics": report.metrics if report.status == "ok" else {"video": {}, "audio": {}, "av": {}},
+        "metrics": report.metrics if report.status == "ok" else empty_metrics(),
         "skipped": list(report.skipped),
         "elapsed_s": None if report.elapsed_s is None else round(report.elapsed_s, 3),
     }

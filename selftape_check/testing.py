@@ -1,0 +1,171 @@
+"""Make test tapes with known properties: signals, frames and an H.264/AAC writer (PyAV).
+
+Used by `samples/generate.py`, the tests and the benchmarks; not by the analysis itself.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Callable, Iterable
+
+import numpy as np
+
+
+def sine(freq_hz: float, seconds: float, sr: int, dbfs: float, phase: float = 0.0) -> np.ndarray:
+    """A sine whose peak is `dbfs` (float64, mono)."""
+    t = np.arange(int(round(seconds * sr))) / sr
+    return 10 ** (dbfs / 20) * np.sin(2 * np.pi * freq_hz * t + phase)
+
+
+def pink_noise(seconds: float, sr: int, rms_dbfs: float, seed: int = 0) -> np.ndarray:
+    """Pink (1/f) noise at a given RMS level, by spectral shaping of white noise."""
+    rng = np.random.default_rng(seed)
+    n = int(round(seconds * sr))
+    spec = np.fft.rfft(rng.standard_normal(n))
+    f = np.fft.rfftfreq(n, 1 / sr)
+    spec[1:] /= np.sqrt(f[1:])
+    spec[0] = 0
+    x = np.fft.irfft(spec, n)
+    return x * (10 ** (rms_dbfs / 20) / np.sqrt(np.mean(x ** 2)))
+
+
+def scale_to_rms(x: np.ndarray, rms_dbfs: float) -> np.ndarray:
+    r = np.sqrt(np.mean(np.asarray(x, dtype=np.float64) ** 2))
+    return x * (10 ** (rms_dbfs / 20) / max(r, 1e-12))
+
+
+def place_on_wall(subject_rgb: np.ndarray, size: tuple[int, int], *, height_share: float = 0.85,
+                  dx: int = 0, dy: int = 0, wall=(150, 140, 128)) -> np.ndarray:
+    """A subject picture standing at the bottom centre of a plain wall (uint8 RGB, `size` = (w, h))."""
+    import cv2
+
+    w, h = size
+    frame = np.empty((h, w, 3), dtype=np.uint8)
+    shade = np.linspace(1.05, 0.9, h)[:, None, None]
+    frame[:] = np.clip(np.array(wall, dtype=np.float32)[None, None, :] * shade, 0, 255).astype(np.uint8)
+    sh = int(h * height_share)
+    sw = int(subject_rgb.shape[1] * sh / subject_rgb.shape[0])
+    subject = cv2.resize(subject_rgb, (sw, sh), interpolation=cv2.INTER_AREA)
+    x0 = (w - sw) // 2 + dx
+    y0 = h - sh + dy
+    xs0, ys0 = max(0, -x0), max(0, -y0)
+    xd0, yd0 = max(0, x0), max(0, y0)
+    cw = min(sw - xs0, w - xd0)
+    ch = min(sh - ys0, h - yd0)
+    frame[yd0:yd0 + ch, xd0:xd0 + cw] = subject[ys0:ys0 + ch, xs0:xs0 + cw]
+    return frame
+
+
+def write_tape(
+    path: str,
+    frames: Iterable[np.ndarray] | None,
+    fps: float,
+    audio: np.ndarray | None = None,
+    sr: int = 48000,
+    *,
+    size: tuple[int, int] | None = None,
+    crf: int = 26,
+    gop: int | None = None,
+    rotation: int = 0,
+    video_codec: str = "libx264",
+    audio_codec: str = "aac",
+    audio_bitrate: int = 128000,
+) -> None:
+    """Encode RGB uint8 frames and float audio (samples,) or (samples, channels) in -1..1.
+
+    `rotation` stores a display matrix (what phones do): the picture plays turned by that many
+    degrees clockwise. `gop` is the keyframe interval in frames (phones: about one second).
+    """
+    import av
+
+    container = av.open(path, mode="w")
+    vstream = astream = None
+    frame_list = frames
+    if frames is not None:
+        it = iter(frames)
+        first = next(it)
+        h, w = first.shape[:2]
+        rate = Fraction(fps).limit_denominator(1001)
+        vstream = container.add_stream(video_codec, rate=rate)
+        vstream.width, vstream.height = w, h
+        vstream.pix_fmt = "yuv420p"
+        opts = {"crf": str(crf), "preset": "veryfast"} if video_codec == "libx264" else {}
+        if gop:
+            vstream.codec_context.gop_size = gop
+            if video_codec == "libx264":
+                opts["keyint"] = str(gop)
+                opts["min-keyint"] = str(gop)
+                opts["scenecut"] = "0"
+        vstream.codec_context.options = opts
+        if rotation:
+            vstream.set_display_rotation(-rotation)
+
+        def chain() -> Iterable[np.ndarray]:
+            yield first
+            yield from it
+        frame_list = chain()
+    if audio is not None:
+        a = np.asarray(audio, dtype=np.float32)
+        if a.ndim == 1:
+            a = a[:, None]
+        layout = {1: "mono", 2: "stereo"}.get(a.shape[1], f"{a.shape[1]}c")
+        astream = container.add_stream(audio_codec, rate=sr, layout=layout)
+        if audio_codec == "aac":
+            astream.bit_rate = audio_bitrate
+    if vstream is not None:
+        for i, rgb in enumerate(frame_list):
+            vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+            vf.pts = i
+            vf.time_base = 1 / rate
+            for packet in vstream.encode(vf):
+                container.mux(packet)
+        for packet in vstream.encode():
+            container.mux(packet)
+    if astream is not None:
+        fmt = astream.codec_context.format.name if astream.codec_context.format else "fltp"
+        frame_n = astream.codec_context.frame_size or 1024
+        planar = a.T.copy()  # (channels, samples)
+        for start in range(0, planar.shape[1], frame_n):
+            chunk = planar[:, start:start + frame_n]
+            if fmt == "fltp":
+                af = av.AudioFrame.from_ndarray(np.ascontiguousarray(chunk), format="fltp", layout=layout)
+            elif fmt == "s16":
+                pcm = (np.clip(chunk.T, -1, 1) * 32767).astype(np.int16).reshape(1, -1)
+                af = av.AudioFrame.from_ndarray(pcm, format="s16", layout=layout)
+            elif fmt == "s16p":
+                pcm = (np.clip(chunk, -1, 1) * 32767).astype(np.int16)
+                af = av.AudioFrame.from_ndarray(np.ascontiguousarray(pcm), format="s16p", layout=layout)
+            else:
+                af = av.AudioFrame.from_ndarray(np.ascontiguousarray(chunk.T.reshape(1, -1)), format="flt",
+                                                layout=layout)
+            af.sample_rate = sr
+            af.pts = start
+            af.time_base = Fraction(1, sr)
+            for packet in astream.encode(af):
+                container.mux(packet)
+        for packet in astream.encode():
+            container.mux(packet)
+    container.close()
+
+
+def frames_from(fn: Callable[[int], np.ndarray], count: int) -> Iterable[np.ndarray]:
+    for i in range(count):
+        yield fn(i)
+
+
+def espeak(text: str, sr: int = 48000, voice: str = "en-us", speed: int = 150) -> np.ndarray:
+    """Speech synthesized by espeak-ng (a Debian package, needed only to generate material)."""
+    import io
+    import subprocess
+
+    import soundfile as sf
+    from scipy import signal
+
+    wav = subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text],
+                         check=True, capture_output=True).stdout
+    x, rate = sf.read(io.BytesIO(wav), dtype="float64")
+    if x.ndim > 1:
+        x = x.mean(axis=1)
+    if rate != sr:
+        x = signal.resample_poly(x, sr, rate)
+    return x

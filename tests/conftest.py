@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+REAL = ROOT.parent / "shared" / "data" / "real"
+
+needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real is not present on this machine")
+
+
+def real(name: str) -> str:
+    path = REAL / name
+    if not path.exists():
+        pytest.skip(f"{path} is not present on this machine")
+    return str(path)
+
+
+def load_rgb(name: str) -> np.ndarray:
+    import cv2
+
+    bgr = cv2.imread(real(name), cv2.IMREAD_COLOR)
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+@pytest.fixture
+def tmp(tmp_path) -> Path:
+    return tmp_path
+
+
+def pytest_configure(config):
+    os.environ.setdefault("NO_COLOR", "1")

@@ -1,0 +1,125 @@
+"""The command line end to end: verdicts of the shipped samples, JSON against the schema, exit codes,
+and broken files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from .conftest import ROOT, SAMPLES
+
+SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text())
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "selftape_check.cli", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_clean_sample_passes_with_exit_0():
+    r = run_cli(str(SAMPLES / "clean_take.mp4"))
+    assert r.returncode == 0, r.stderr
+    assert "PASS" in r.stdout
+
+
+def test_dark_sample_fails_on_underexposed_face():
+    r = run_cli(str(SAMPLES / "dark_take.mp4"), "--json")
+    assert r.returncode == 1
+    doc = json.loads(r.stdout)
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["verdict"] == "fail"
+    assert [f["check"] for f in doc["findings"]] == ["face.underexposed"]
+    assert doc["metrics"]["video"]["face_visible_ratio"] == 1.0
+    # the generator scaled the picture by 0.16: the face reads far below the 0.25 threshold
+    assert doc["metrics"]["video"]["face_luma_median"] < 0.14
+
+
+def test_sample_without_sound_gets_audio_missing():
+    r = run_cli(str(SAMPLES / "no_sound_take.mp4"), "--json")
+    doc = json.loads(r.stdout)
+    jsonschema.validate(doc, SCHEMA)
+    assert r.returncode == 1
+    assert [f["check"] for f in doc["findings"]] == ["audio.missing"]
+    assert doc["metrics"]["audio"]["integrated_lufs"] is None
+    assert doc["media"]["audio"] is None
+
+
+def test_clean_sample_json_has_required_metrics():
+    doc = json.loads(run_cli(str(SAMPLES / "clean_take.mp4"), "--json").stdout)
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["status"] == "ok" and doc["verdict"] == "pass" and doc["findings"] == []
+    for key in ("integrated_lufs", "true_peak_dbtp", "noise_floor_dbfs", "snr_db", "actor_lufs", "reader_lufs"):
+        assert key in doc["metrics"]["audio"]
+    assert doc["media"]["video"]["width"] == 1280 and doc["media"]["video"]["fps"] == 25
+    # the generator mixed the voice at -22 dBFS RMS over a -62 dBFS room tone: 40 dB
+    assert doc["metrics"]["audio"]["snr_db"] > 30
+
+
+@pytest.mark.parametrize("content,kind", [
+    (b"", "not_media"),
+    (os.urandom(20000), "not_media"),
+    (b"this is a text file, not a video\n" * 40, "not_media"),
+])
+def test_broken_file_gives_one_line_and_exit_2(tmp_path, content, kind):
+    path = tmp_path / "take.mp4"
+    path.write_bytes(content)
+    r = run_cli(str(path))
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    j = run_cli(str(path), "--json")
+    doc = json.loads(j.stdout)
+    jsonschema.validate(doc, SCHEMA)
+    assert j.returncode == 2 and doc["status"] == "error" and doc["error"]["type"] == kind
+    assert doc["verdict"] is None and doc["findings"] == []
+
+
+def test_truncated_mp4_is_an_error_not_a_traceback(tmp_path):
+    data = (SAMPLES / "clean_take.mp4").read_bytes()
+    path = tmp_path / "cut.mp4"
+    path.write_bytes(data[: len(data) // 2])  # moov sits at the end: the index is gone
+    r = run_cli(str(path), "--json")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert json.loads(r.stdout)["error"]["type"] in ("not_media", "truncated")
+
+
+def test_missing_file_and_bad_option_exit_2(tmp_path):
+    assert run_cli(str(tmp_path / "nope.mp4")).returncode == 2
+    assert run_cli("--no-such-option", str(SAMPLES / "clean_take.mp4")).returncode == 2
+
+
+def test_folder_scan_reports_every_file_and_keeps_going(tmp_path):
+    import shutil
+
+    for name in ("clean_take.mp4", "dark_take.mp4"):
+        shutil.copy(SAMPLES / name, tmp_path / name)
+    (tmp_path / "broken.mp4").write_bytes(b"garbage" * 100)
+    (tmp_path / "notes.txt").write_text("not media")
+    r = run_cli(str(tmp_path), "--json")
+    doc = json.loads(r.stdout)
+    jsonschema.validate(doc, SCHEMA)
+    assert r.returncode == 2  # one file could not be analyzed
+    by_name = {os.path.basename(x["file"]["path"]): x for x in doc["reports"]}
+    assert set(by_name) == {"clean_take.mp4", "dark_take.mp4", "broken.mp4"}
+    assert by_name["clean_take.mp4"]["verdict"] == "pass"
+    assert by_name["dark_take.mp4"]["verdict"] == "fail"
+    assert by_name["broken.mp4"]["status"] == "error"
+    assert doc["summary"] == {"files": 3, "pass": 1, "warn": 0, "fail": 1, "error": 1}
+
+
+def test_strict_makes_warnings_fail(tmp_path):
+    import numpy as np
+    import soundfile as sf
+
+    from selftape_check.testing import sine
+
+    x = sine(1000, 3.0, 48000, -2.0)  # a loud tone: speech loudness about -5 LUFS, too loud (warn)
+    path = tmp_path / "loud.wav"
+    sf.write(path, np.stack([x, x], axis=1), 48000)
+    assert run_cli(str(path)).returncode == 0
+    assert run_cli(str(path), "--strict").returncode == 1
