@@ -28,9 +28,9 @@ def analyze(
     import av
 
     from .judge import Thresholds, judge
+    from .measure.run import measure_container
     from .media.frames import SamplingSettings
     from .media.probe import open_container, probe_container
-    from .measure.run import measure_container
 
     path = os.fspath(path)
     started = time.monotonic()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-ErrorType = Literal["not_found", "unreadable", "not_media", "no_streams", "truncated", "timeout", "too_large", "internal"]
+ErrorType = Literal[
+    "not_found", "unreadable", "not_media", "no_streams", "truncated", "timeout", "too_large", "internal"
+]
 
 
 class AnalysisError(Exception):

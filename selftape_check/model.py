@@ -84,9 +84,10 @@ class VideoSeries:
     background_luma_mean: np.ndarray  # 0-1, outside the face (whole frame without face)
     eyes_found: np.ndarray  # bool (False without face)
     frame_luma_mean: np.ndarray  # 0-1, whole frame
-    sharpness: np.ndarray  # variance of Laplacian on the face (or centre) at 256 px
-    noise_sigma: np.ndarray  # Immerkaer noise estimate, luma 0-255 units
+    sharpness: np.ndarray  # variance of Laplacian on the face (or centre) at 128 px width
+    noise_sigma: np.ndarray  # Immerkaer noise estimate on the face at native resolution, luma 0-255
     chroma_cast: np.ndarray  # distance of mean (Cb, Cr) from neutral, 0-255 units
+    coverage_diff: np.ndarray  # mean abs difference to the previous coverage frame (160 px), 0-1, NaN first
     # all decoded frames (coverage + runs)
     frame_t_s: np.ndarray
     frame_run: np.ndarray  # int run id, -1 for isolated keyframes

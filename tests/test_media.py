@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from selftape_check import analyze
+from selftape_check.measure.faces import cascade
 from selftape_check.media.frames import SamplingSettings, plan_decode
 from selftape_check.media.probe import probe
-from selftape_check.measure.faces import cascade
 from selftape_check.testing import place_on_wall, write_tape
 
 from .conftest import SAMPLES, load_rgb

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Collection
 
 from ..model import Finding, Measurements
-from . import audio, face, picture  # noqa: F401  (registration)
+from . import audio, edit, face, motion, picture  # noqa: F401  (registration)
 from .metrics import summarize
 from .registry import CHECKS, Context
 from .settings import SETTINGS, Thresholds
@@ -19,8 +19,11 @@ def judge(
 ) -> tuple[list[Finding], dict, list[str]]:
     """Run every registered check that applies. Returns (findings, metrics, skipped notes)."""
     thresholds = thresholds or Thresholds()
-    metrics = summarize(m)
-    ctx = Context(m=m, t=thresholds, metrics=metrics)
+    motion_stats = None
+    if m.video is not None:
+        motion_stats = motion.run_stats(m.video, m.media.video.fps or 30.0)
+    metrics = summarize(m, motion_stats)
+    ctx = Context(m=m, t=thresholds, metrics=metrics, motion=motion_stats)
     findings: list[Finding] = []
     skipped: list[str] = []
     if m.video is None:

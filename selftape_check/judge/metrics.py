@@ -112,10 +112,14 @@ def empty_metrics() -> dict:
     return {group: dict.fromkeys(keys) for group, keys in REQUIRED.items()}
 
 
-def summarize(m: Measurements) -> dict:
+def summarize(m: Measurements, motion=None) -> dict:
     out = empty_metrics()
     if m.video is not None:
         out["video"].update(video_metrics(m.video))
+        if motion is not None:
+            out["video"]["flicker_pct_median"] = _num(_median(motion.flicker_pct), 2)
+            out["video"]["shake_pct_median"] = _num(_median(motion.shake_pct), 3)
+            out["video"]["motion_runs"] = int(len(motion.flicker_pct))
     if m.audio is not None:
         out["audio"].update(audio_metrics(m.audio))
     return out

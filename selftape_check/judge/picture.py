@@ -7,7 +7,7 @@ from typing import Iterator
 import numpy as np
 
 from ..model import Finding
-from ..timeline import runs
+from ..timeline import runs, time_ranges
 from .registry import Context, check
 
 
@@ -113,4 +113,68 @@ def frozen(ctx: Context) -> Iterator[Finding]:
         f"The picture freezes for {total:.1f} s while the tape goes on.",
         "Record again with the phone's storage and battery saver off; re-export without 'frame blending'.",
         value=round(total, 2), threshold=t["video.frozen.min_s"], unit="s frozen", ranges=tuple(found),
+    )
+
+
+def _face_or_frame(ctx: Context, values: np.ndarray) -> tuple[np.ndarray, str]:
+    """Values on face frames when the face is found in most frames, else on every frame."""
+    v = ctx.m.video
+    if v.face_found.mean() >= 0.5:
+        return values[v.face_found], "face"
+    return values, "picture"
+
+
+@check("image.blurry", needs="video")
+def blurry(ctx: Context) -> Iterator[Finding]:
+    v, t = ctx.m.video, ctx.t
+    vals, where = _face_or_frame(ctx, v.sharpness)
+    vals = vals[np.isfinite(vals)]
+    if vals.size == 0:
+        return
+    value = float(np.median(vals))
+    if value >= t["image.blurry.sharpness"]:
+        return
+    mask = np.nan_to_num(v.sharpness, nan=1e9) < t["image.blurry.sharpness"]
+    yield Finding(
+        "image.blurry", "warn",
+        f"The {where} is out of focus or soft.",
+        "Tap to focus on your face and lock focus (AE/AF lock), clean the lens, and keep still enough "
+        "in low light that the picture doesn't smear.",
+        value=round(value, 1), threshold=t["image.blurry.sharpness"], unit="sharpness (Laplacian variance)",
+        ranges=tuple(time_ranges(v.t_s, mask, step_s=v.coverage_interval_s, min_duration_s=2.0,
+                                 merge_gap_s=2.5 * v.coverage_interval_s, end_s=ctx.m.media.duration_s)),
+    )
+
+
+@check("image.noisy", needs="video")
+def noisy(ctx: Context) -> Iterator[Finding]:
+    v, t = ctx.m.video, ctx.t
+    vals, where = _face_or_frame(ctx, v.noise_sigma)
+    vals = vals[np.isfinite(vals)]
+    if vals.size == 0:
+        return
+    value = float(np.median(vals))
+    if value <= t["image.noisy.sigma"]:
+        return
+    yield Finding(
+        "image.noisy", "warn",
+        f"The picture is grainy (noise {value:.1f} gray levels on the {where}).",
+        "Add light: grain is the camera boosting a dark picture. A soft light in front of you fixes both.",
+        value=round(value, 2), threshold=t["image.noisy.sigma"], unit="noise sigma (0-255)",
+    )
+
+
+@check("image.color_cast", needs="video")
+def color_cast(ctx: Context) -> Iterator[Finding]:
+    v, t = ctx.m.video, ctx.t
+    if len(v.chroma_cast) == 0:
+        return
+    value = float(np.median(v.chroma_cast))
+    if value <= t["image.color_cast.distance"]:
+        return
+    yield Finding(
+        "image.color_cast", "warn",
+        "The colours are strongly tinted (white balance is off).",
+        "Set white balance for your light (or use lights of one colour: no daylight mixed with warm lamps).",
+        value=round(value, 1), threshold=t["image.color_cast.distance"], unit="chroma distance from neutral",
     )

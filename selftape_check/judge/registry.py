@@ -4,10 +4,13 @@ stream it needs; adding one is a new decorated function in a check module, nothi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Callable, Iterable, Literal
 
 from ..model import Finding, Measurements
 from .settings import Thresholds
+
+if TYPE_CHECKING:
+    from .motion import RunStats
 
 Needs = Literal["media", "video", "audio", "av"]
 
@@ -17,6 +20,7 @@ class Context:
     m: Measurements
     t: Thresholds
     metrics: dict  # {"video": {...}, "audio": {...}, "av": {...}}, computed before the checks
+    motion: "RunStats | None" = None  # per-run flicker and shake (judge.motion), computed once
 
 
 CheckFn = Callable[[Context], Iterable[Finding]]

@@ -74,6 +74,21 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
     _S("video.frozen.diff", 0.002, "mean abs frame difference 0-1", 0, 1,
        "ffmpeg freezedetect noise tolerance 0.001 (-60 dB), doubled for compression noise"),
     _S("video.frozen.min_s", 1.0, "s", 0, 60, "a still picture while the sound goes on, a second or more"),
+    _S("image.blurry.sharpness", 14.0, "Laplacian variance / face variance x1000, face at 128 px width", 0, 10000,
+       "Pech-Pacheco et al. (2000) focus measure, contrast-normalised; calibrated on the real portraits: "
+       "sharp faces read 28-230, faces blurred by a 6 px Gaussian at 720p read 1-8"),
+    _S("image.noisy.sigma", 3.0, "Immerkaer noise sigma, 0-255 luma, face at native resolution", 0, 100,
+       "Immerkaer (1996); calibrated on the real portraits after H.264 encoding: clean faces read 0.3-1.8, "
+       "visible grain (RGB sigma 8-15) 2.4-7.6"),
+    _S("image.color_cast.distance", 20.0, "mean chroma distance from neutral, 0-255 (Cb, Cr)", 0, 128,
+       "gray-world assumption (Buchsbaum 1980): a well-balanced scene averages near neutral; clean "
+       "real portraits read 6-12"),
+    _S("image.flicker.pct", 1.5, "% luma variation within a second (detrended std / mean)", 0, 100,
+       "luminance changes of 1-2% are at the visibility threshold (Weber fraction)"),
+    _S("camera.shaky.pct_per_frame", 0.25, "% of frame width per frame (median)", 0, 100,
+       "handheld phones jitter 0.3-1% of the width per frame; a tripod reads under 0.05%"),
+    _S("edit.dead_air.max_s", 3.0, "s of silence at the start or end", 0, 60,
+       "self-tape guides: start the scene within a beat or two of the camera rolling; trim the rest"),
     # ---- audio
     _S("audio.silent.lufs", -70.0, "LUFS", -120, 0, "EBU R128 absolute gate: -70 LUFS is treated as silence"),
     _S("audio.too_quiet.warn_lufs", -30.0, "LUFS, speech", -70, 0,

@@ -9,7 +9,7 @@ import av
 from ..errors import AnalysisError
 from ..media.audio import AudioDecoder
 from ..media.frames import SamplingSettings, VideoSampler, keyframe_times, plan_decode
-from ..model import MediaInfo, Measurements
+from ..model import Measurements, MediaInfo
 from .audio import AudioMeter
 from .video import VideoMeter
 

@@ -2,9 +2,10 @@
 
 * exposure: luma inside the face box (Rec. 601/709 Y', normalised to 0-1 of the nominal range),
   its 95th percentile and share of clipped pixels, and the left/right balance of the face;
-* sharpness: variance of the Laplacian on the face (Pech-Pacheco et al., 2000), at a fixed face width
+* sharpness: variance of the Laplacian on the face (Pech-Pacheco et al., 2000) over the face's own
+  variance, at a fixed face width (128 px)
   so it does not depend on framing;
-* noise: Immerkaer (1996) fast noise variance estimation on a native-resolution crop;
+* noise: Immerkaer (1996) fast noise variance estimation on the face at native resolution;
 * colour: gray-world mean chroma distance from neutral;
 * motion (runs of consecutive frames): mean absolute frame difference, and global translation by
   phase correlation (Kuglin & Hines, 1975) on a small thumbnail.
@@ -20,6 +21,7 @@ from ..model import FaceBox, VideoSeries
 from .faces import FaceTracker
 
 THUMB_W = 160
+SHARPNESS_WIDTH = 128  # the face is resampled to this width before the Laplacian: framing-independent
 CLIP_LEVEL = 0.98
 
 
@@ -32,8 +34,10 @@ def normalised_luma(y: np.ndarray, full_range: bool) -> np.ndarray:
 
 
 def laplacian_variance(gray: np.ndarray) -> float:
-    """Focus measure: variance of the 3x3 Laplacian (Pech-Pacheco et al., 2000)."""
-    return float(cv2.Laplacian(gray, cv2.CV_32F).var())
+    """Focus measure: variance of the 3x3 Laplacian (Pech-Pacheco et al., 2000), divided by the
+    variance of the image itself (x1000) so that a dim, low-contrast face does not read as blurred."""
+    g = gray.astype(np.float32)
+    return float(cv2.Laplacian(g, cv2.CV_32F).var() / max(float(g.var()), 1.0) * 1000.0)
 
 
 def immerkaer_sigma(gray: np.ndarray) -> float:
@@ -63,10 +67,11 @@ class VideoMeter:
         self.mode = mode
         self.cov: dict[str, list] = {k: [] for k in (
             "t", "found", "box", "face_mean", "face_p95", "face_clip", "face_lr", "bg_mean", "eyes",
-            "frame_mean", "sharp", "noise", "cast")}
+            "frame_mean", "sharp", "noise", "cast", "cov_diff")}
         self.frames: dict[str, list] = {k: [] for k in ("t", "run", "luma", "diff", "shift")}
         self._prev_run = -2
         self._prev_thumb: np.ndarray | None = None
+        self._prev_cov_thumb: np.ndarray | None = None
 
     def feed(self, f: DecodedFrame) -> None:
         luma = normalised_luma(f.luma, f.full_range)
@@ -89,10 +94,16 @@ class VideoMeter:
         fr["shift"].append(shift)
         if f.coverage:
             self._measure_coverage(f, luma, frame_mean)
+            prev = self._prev_cov_thumb
+            ok = prev is not None and prev.shape == thumb.shape
+            self.cov["cov_diff"].append(float(np.abs(thumb - prev).mean()) if ok else float("nan"))
+            self._prev_cov_thumb = thumb
 
     def _measure_coverage(self, f: DecodedFrame, luma: np.ndarray, frame_mean: float) -> None:
         c = self.cov
         h, w = f.luma.shape
+        native = f.native_luma if f.native_luma is not None else f.luma
+        k = native.shape[1] / w  # analysis -> native pixels
         box = self.tracker.detect(f.luma)
         c["t"].append(f.t_s)
         c["frame_mean"].append(frame_mean)
@@ -106,8 +117,9 @@ class VideoMeter:
             c["bg_mean"].append(frame_mean)
             c["eyes"].append(False)
             centre = f.luma[h // 4: 3 * h // 4, w // 4: 3 * w // 4]
-            c["sharp"].append(laplacian_variance(_fixed_width(centre, 256)))
-            c["noise"].append(immerkaer_sigma(centre))
+            nh, nw = native.shape
+            c["sharp"].append(laplacian_variance(_fixed_width(centre, SHARPNESS_WIDTH)))
+            c["noise"].append(immerkaer_sigma(native[nh // 4: 3 * nh // 4, nw // 4: 3 * nw // 4]))
             return
         # inner part of the box: skin, not hair or background
         ix0, iy0 = box.x + box.w // 6, box.y + box.h // 6
@@ -129,8 +141,8 @@ class VideoMeter:
         c["bg_mean"].append(bg)
         c["eyes"].append(self.tracker.eyes_visible(f.luma, box))
         face_u8 = f.luma[box.y: box.y + box.h, box.x: box.x + box.w]
-        c["sharp"].append(laplacian_variance(_fixed_width(face_u8, 256)))
-        c["noise"].append(immerkaer_sigma(f.luma[iy0:iy1, ix0:ix1]))
+        c["sharp"].append(laplacian_variance(_fixed_width(face_u8, SHARPNESS_WIDTH)))
+        c["noise"].append(immerkaer_sigma(native[round(iy0 * k): round(iy1 * k), round(ix0 * k): round(ix1 * k)]))
 
     def finish(self, decoded_frames: int) -> VideoSeries:
         c, fr = self.cov, self.frames
@@ -143,7 +155,7 @@ class VideoMeter:
             face_clipped_ratio=arr("face_clip"), face_lr_ratio_db=arr("face_lr"),
             background_luma_mean=arr("bg_mean"), eyes_found=arr("eyes", bool),
             frame_luma_mean=arr("frame_mean"), sharpness=arr("sharp"), noise_sigma=arr("noise"),
-            chroma_cast=arr("cast"),
+            chroma_cast=arr("cast"), coverage_diff=arr("cov_diff"),
             frame_t_s=farr("t", np.float64), frame_run=farr("run", np.int32), frame_luma=farr("luma"),
             frame_diff=farr("diff"), frame_shift_px=farr("shift"),
             coverage_interval_s=self.coverage_interval_s, decoded_frames=decoded_frames, mode=self.mode,

@@ -49,6 +49,7 @@ class DecodedFrame:
     full_range: bool  # luma is 0-255 (JPEG range) rather than 16-235
     run: int  # run id (consecutive frames); -1 for an isolated keyframe
     coverage: bool  # chosen as a coverage sample
+    native_luma: np.ndarray | None = None  # coverage frames only: full-resolution Y', display orientation
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,9 @@ def _coverage_times(keys: list[float], ends: list[float], duration_s: float, s: 
     return sorted(set(wanted))
 
 
-def _luma_and_chroma(frame: av.VideoFrame) -> tuple[np.ndarray, tuple[float, float], bool]:
-    """Y plane (no colour conversion) and mean chroma. Non-YUV frames are converted once."""
+def _luma_and_chroma(frame: av.VideoFrame) -> tuple[np.ndarray, np.ndarray, tuple[float, float], bool]:
+    """Analysis-size Y plane (no colour conversion), the full-size Y plane (a view), mean chroma.
+    Non-YUV and high-bit-depth frames are converted to 8-bit 4:2:0 once."""
     fmt = frame.format.name
     if not (fmt.startswith("yuv") or fmt.startswith("yuvj") or fmt.startswith("nv12")) or "p10" in fmt \
             or "p12" in fmt or fmt.startswith("yuva") or "16" in fmt:
@@ -137,16 +139,20 @@ def _luma_and_chroma(frame: av.VideoFrame) -> tuple[np.ndarray, tuple[float, flo
         uv = uv[: frame.planes[1].height, :uvw].reshape(frame.planes[1].height, -1, 2)
         cb, cr = float(uv[..., 0].mean()), float(uv[..., 1].mean())
     else:
-        cbp, crp = frame.planes[1], frame.planes[2]
-        cb = float(np.frombuffer(cbp, dtype=np.uint8).reshape(-1, cbp.line_size)[: cbp.height, : cbp.width][::2, ::2].mean())
-        cr = float(np.frombuffer(crp, dtype=np.uint8).reshape(-1, crp.line_size)[: crp.height, : crp.width][::2, ::2].mean())
+        cb, cr = (_plane_mean(frame.planes[1]), _plane_mean(frame.planes[2]))
     full_range = fmt.startswith("yuvj") or int(getattr(frame, "color_range", 0) or 0) == 2
     scale = ANALYSIS_LONG_SIDE / max(w, h)
     if scale < 1.0:
-        y = cv2.resize(y, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+        small = cv2.resize(y, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
     else:
-        y = np.ascontiguousarray(y)
-    return y, (cb, cr), full_range
+        small = np.ascontiguousarray(y)
+    return small, y, (cb, cr), full_range
+
+
+def _plane_mean(plane) -> float:
+    """Mean of a chroma plane (every other pixel each way: plenty for a mean)."""
+    arr = np.frombuffer(plane, dtype=np.uint8).reshape(-1, plane.line_size)[: plane.height, : plane.width]
+    return float(arr[::2, ::2].mean())
 
 
 def _to_display(luma: np.ndarray, rotation: int) -> np.ndarray:
@@ -171,6 +177,7 @@ class VideoSampler:
         self.start = stream.start_time or 0
         self._run_end = -1.0
         self._run_id = -1
+        self._key_count = 0
         self._next_run_id = 0
         self._coverage = list(plan.coverage_times_s)
         self._cov_i = 0
@@ -183,19 +190,22 @@ class VideoSampler:
 
     def feed(self, packet: av.Packet) -> Iterator[DecodedFrame]:
         t = self._packet_time(packet)
-        if packet.is_keyframe and t is not None:
-            i = bisect.bisect_right(self.plan.key_times_s, t + 1e-4) - 1
-            end = self.plan.run_end_s[i] if i >= 0 and abs(self.plan.key_times_s[i] - t) < 0.02 else t
-            if end > t + 1e-6:
+        if packet.is_keyframe:
+            # the k-th keyframe packet is the plan's k-th keyframe (index times may be DTS, not PTS)
+            k = self._key_count
+            self._key_count += 1
+            run_s = self.plan.run_end_s[k] - self.plan.key_times_s[k] if k < len(self.plan.key_times_s) else 0.0
+            if run_s > 1e-6 and t is not None:
                 self._run_id = self._next_run_id
                 self._next_run_id += 1
+                self._run_end = t + run_s
             else:
                 self._run_id = -1
-            self._run_end = end
+                self._run_end = -1.0
             yield from self._decode(packet)
         elif t is not None and t < self._run_end:
             yield from self._decode(packet)
-        elif t is None and packet.size and self._run_end > 0:
+        elif t is None and self._run_end > 0:
             yield from self._decode(packet)
 
     def flush(self) -> Iterator[DecodedFrame]:
@@ -212,7 +222,7 @@ class VideoSampler:
                 continue
             t = (frame.pts - self.start) * self.tb
             self.decoded_frames += 1
-            luma, chroma, full = _luma_and_chroma(frame)
+            luma, native, chroma, full = _luma_and_chroma(frame)
             coverage = False
             while self._cov_i < len(self._coverage) and self._coverage[self._cov_i] < t - 0.5 / 30:
                 self._cov_i += 1  # a wanted time we could not hit exactly: the next frame takes it
@@ -223,6 +233,7 @@ class VideoSampler:
             yield DecodedFrame(
                 t_s=t, luma=_to_display(luma, self.rotation), chroma_mean=chroma, full_range=full,
                 run=self._run_id, coverage=coverage,
+                native_luma=_to_display(np.ascontiguousarray(native), self.rotation) if coverage else None,
             )
 
 

@@ -1,0 +1,152 @@
+"""Speed and memory benchmark (issue: 'a 3-minute 1080p tape checked in a few seconds').
+
+Generates (into bench/.cache, never the repo) 1-minute and 3-minute 1080p30 tapes, a 1-minute 4K tape
+(a face with slight motion, speech over room tone, H.264 + AAC, a keyframe every 2 s as phones do) and
+a 30-minute low-resolution tape; then, alternating in one run, times:
+
+  * selftape-check (default)      the CLI, a new process: start-up included
+  * selftape-check --thorough
+  * bare PyAV decode of every frame (threads on)
+  * ffmpeg -vf signalstats -af ebur128 (imageio-ffmpeg's binary, a benchmark-only dependency)
+
+and prints real-time factors, ratios and peak RSS (of the CLI process, from wait4).
+
+    pip install ".[bench]"      # imageio-ffmpeg, scikit-image
+    python bench/speed.py [--repeat 2] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CACHE = os.path.join(HERE, ".cache")
+sys.path.insert(0, os.path.dirname(HERE))
+
+from selftape_check.testing import pink_noise, place_on_wall, write_tape  # noqa: E402
+
+
+def subject() -> np.ndarray:
+    from skimage import data
+
+    return data.astronaut()
+
+
+def speech_like(seconds: float, sr: int, seed: int = 0) -> np.ndarray:
+    """Syllable-rate modulated voiced sound (harmonics of a wandering pitch) over room tone."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * sr)
+    t = np.arange(n) / sr
+    f0 = 140 + 25 * np.sin(2 * np.pi * 0.3 * t)
+    phase = 2 * np.pi * np.cumsum(f0) / sr
+    voice = sum(np.sin(k * phase) / k for k in range(1, 12))
+    env = (np.sin(2 * np.pi * 4 * t) > -0.2) * (np.sin(2 * np.pi * 0.25 * t) > -0.6)
+    x = 0.1 * voice * env + pink_noise(seconds, sr, -60.0, seed)
+    return np.stack([x, x], axis=1) + rng.normal(0, 1e-5, (n, 2))
+
+
+def make_tape(name: str, seconds: float, size: tuple[int, int], fps: int = 30, crf: int = 20) -> str:
+    path = os.path.join(CACHE, name)
+    if os.path.exists(path):
+        return path
+    os.makedirs(CACHE, exist_ok=True)
+    subj = subject()
+    base = place_on_wall(subj, (size[0] + 32, size[1] + 32), height_share=0.9).astype(np.int16)
+    rng = np.random.default_rng(1)
+    # sensor grain, as a phone records it: it is what makes real footage cost its bitrate to decode
+    grain = [rng.normal(0, 3.0, (size[1], size[0], 1)).astype(np.int16) for _ in range(7)]
+
+    def frames():
+        for i in range(int(seconds * fps)):
+            t = i / fps
+            dx = int(16 + 10 * np.sin(2 * np.pi * 0.2 * t))
+            dy = int(16 + 6 * np.sin(2 * np.pi * 0.13 * t))
+            f = base[dy:dy + size[1], dx:dx + size[0]] + grain[i % len(grain)]
+            yield np.clip(f, 0, 255).astype(np.uint8)
+
+    tmp = path + ".part.mp4"
+    write_tape(tmp, frames(), fps, speech_like(seconds, 48000), 48000, gop=2 * fps, crf=crf)
+    os.replace(tmp, path)
+    return path
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of a command, the RSS from GNU time (a fresh small parent, so the
+    figure is not inflated by this process's own memory, which a fork would carry into ru_maxrss)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{cmd} exited {proc.returncode}: {proc.stderr[-300:]}")
+    return wall, int(proc.stderr.strip().splitlines()[-1]) / 1024.0
+
+
+BARE_DECODE = """
+import av, sys
+c = av.open(sys.argv[1]); s = c.streams.video[0]; s.codec_context.thread_type = 'AUTO'
+n = 0
+for f in c.decode(s): n += 1
+"""
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--quick", action="store_true", help="only the 1-minute 1080p tape")
+    args = ap.parse_args()
+    import imageio_ffmpeg
+
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    exe = [sys.executable, "-m", "selftape_check.cli"]
+    tapes = [("1080p30 60 s", make_tape("t1080_60.mp4", 60, (1920, 1080)), 60.0)]
+    if not args.quick:
+        tapes += [
+            ("1080p30 180 s", make_tape("t1080_180.mp4", 180, (1920, 1080)), 180.0),
+            ("2160p30 60 s", make_tape("t2160_60.mp4", 60, (3840, 2160), crf=26), 60.0),
+            ("360p30 1800 s", make_tape("t360_1800.mp4", 1800, (640, 360), crf=30), 1800.0),
+        ]
+    print(f"machine: {os.cpu_count()} cores; repeat {args.repeat}; best of runs, alternating tools\n")
+    header = f"{'tape':<15} {'tool':<22} {'wall s':>7} {'x real time':>11} {'peak RSS MB':>11}"
+    print(header)
+    print("-" * len(header))
+    results = {}
+    for label, path, dur in tapes:
+        runs = {
+            "selftape-check": exe + [path, "--json", "--quiet"],
+            "selftape-check --thorough": exe + [path, "--json", "--quiet", "--thorough"],
+            "bare PyAV decode": [sys.executable, "-c", BARE_DECODE, path],
+            "ffmpeg signalstats+ebur128": [ffmpeg, "-v", "error", "-nostats", "-i", path, "-vf", "signalstats",
+                                           "-af", "ebur128", "-f", "null", "-"],
+        }
+        if dur > 600:  # the long tape is there for memory; full decodes of 30 min take minutes
+            runs = {k: v for k, v in runs.items() if k == "selftape-check"}
+        best: dict[str, tuple[float, float]] = {}
+        for _ in range(args.repeat):
+            for name, cmd in runs.items():
+                wall, rss = timed(cmd)
+                prev = best.get(name)
+                best[name] = (min(wall, prev[0]) if prev else wall, max(rss, prev[1]) if prev else rss)
+        for name, (wall, rss) in best.items():
+            print(f"{label:<15} {name:<22} {wall:7.2f} {dur / wall:11.1f} {rss:11.0f}")
+        results[label] = best
+        if "bare PyAV decode" in best:
+            d = best["selftape-check"][0]
+            print(f"{label:<15} ratios: ffmpeg/default {best['ffmpeg signalstats+ebur128'][0] / d:.1f}x, "
+                  f"thorough/bare decode {best['selftape-check --thorough'][0] / best['bare PyAV decode'][0]:.2f}")
+        print()
+    if "1080p30 60 s" in results and "360p30 1800 s" in results:
+        a = results["1080p30 60 s"]["selftape-check"][1]
+        b = results["360p30 1800 s"]["selftape-check"][1]
+        print(f"peak RSS 1-min 1080p {a:.0f} MB vs 30-min 360p {b:.0f} MB ({(b / a - 1) * 100:+.0f}%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Motion over runs of consecutive frames: brightness flicker and camera shake, and the checks on them.
+
+Each run (a burst in default mode, every keyframe interval in thorough mode) gives one figure:
+
+* flicker: the frame-mean luma detrended over the run (a straight line removes slow exposure drift
+  and a person moving), its standard deviation as a percentage of the mean. A 1-2 % change in
+  luminance is at the visibility threshold (Weber fraction); light flicker and exposure hunting are
+  several percent.
+* shake: the median global translation between consecutive frames (phase correlation), in percent
+  of the frame width per frame. A tripod reads ~0; handheld phones jitter 0.3-1 % per frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from ..model import Finding, VideoSeries
+from ..timeline import time_ranges
+from .registry import Context, check
+
+MIN_RUN_FRAMES = 10
+
+
+@dataclass(frozen=True)
+class RunStats:
+    start_s: np.ndarray
+    end_s: np.ndarray
+    flicker_pct: np.ndarray
+    shake_pct: np.ndarray
+
+
+def run_stats(v: VideoSeries, fps: float) -> RunStats:
+    starts, ends, flicker, shake = [], [], [], []
+    for run_id in np.unique(v.frame_run[v.frame_run >= 0]):
+        idx = np.flatnonzero(v.frame_run == run_id)
+        if len(idx) < MIN_RUN_FRAMES:
+            continue
+        t = v.frame_t_s[idx]
+        luma = v.frame_luma[idx].astype(np.float64)
+        if luma.mean() < 0.03:  # black: nothing to flicker
+            continue
+        trend = np.polyval(np.polyfit(t - t[0], luma, 1), t - t[0])
+        starts.append(float(t[0]))
+        ends.append(float(t[-1]) + 1.0 / fps)
+        flicker.append(float(np.std(luma - trend) / max(luma.mean(), 1e-3) * 100.0))
+        shifts = v.frame_shift_px[idx]
+        shifts = shifts[np.isfinite(shifts)]
+        shake.append(float(np.median(shifts)) if shifts.size else float("nan"))
+    arr = lambda x: np.asarray(x, dtype=float)  # noqa: E731
+    return RunStats(arr(starts), arr(ends), arr(flicker), arr(shake))
+
+
+def _ranges(rs: RunStats, mask: np.ndarray) -> tuple[tuple[float, float], ...]:
+    out = []
+    for s, e in zip(rs.start_s[mask], rs.end_s[mask]):
+        out += time_ranges(np.array([s]), np.array([True]), step_s=e - s)
+    return tuple(out)
+
+
+@check("image.flicker", needs="video")
+def flicker(ctx: Context) -> Iterator[Finding]:
+    rs, t = ctx.motion, ctx.t
+    if rs is None or len(rs.flicker_pct) == 0:
+        return
+    bad = rs.flicker_pct > t["image.flicker.pct"]
+    if bad.mean() < 0.5:
+        return
+    value = float(np.median(rs.flicker_pct))
+    yield Finding(
+        "image.flicker", "warn",
+        f"The brightness pulses (flicker {value:.1f}% of the picture level).",
+        "Use steady lights (LED panels or daylight, not old fluorescent or cheap dimmed LEDs), set the "
+        "camera to 25 fps with 50 Hz mains or 30 fps with 60 Hz, and lock exposure.",
+        value=round(value, 2), threshold=t["image.flicker.pct"], unit="% luma variation within a second",
+        ranges=_ranges(rs, bad),
+    )
+
+
+@check("camera.shaky", needs="video")
+def shaky(ctx: Context) -> Iterator[Finding]:
+    rs, t = ctx.motion, ctx.t
+    if rs is None or len(rs.shake_pct) == 0:
+        return
+    shake = np.nan_to_num(rs.shake_pct)
+    bad = shake > t["camera.shaky.pct_per_frame"]
+    if bad.mean() < 0.5:
+        return
+    value = float(np.median(shake))
+    yield Finding(
+        "camera.shaky", "warn",
+        f"The camera moves: the picture shifts {value:.2f}% of its width from frame to frame.",
+        "Put the phone on a tripod (or wedge it on a shelf with books); don't hold it.",
+        value=round(value, 3), threshold=t["camera.shaky.pct_per_frame"], unit="% of width per frame",
+        ranges=_ranges(rs, bad),
+    )
