@@ -3,9 +3,10 @@
 * Loudness: ITU-R BS.1770-4 integrated and momentary loudness (K-weighting, 400 ms blocks, absolute
   and relative gates) from libebur128 through `pyebur128`, which measures in a stream; pyloudnorm
   implements the same standard but needs the whole signal in memory.
-* True peak: BS.1770-4 Annex 2, 4x oversampling, with a polyphase FIR (scipy `resample_poly`).
-* Per 20 ms hop: sample peak, RMS (mono mix and per channel), speech-band level (100-4000 Hz),
-  share of samples at digital zero, count of samples at full scale.
+* True peak: BS.1770-4 Annex 2, 4x oversampling, with libsoxr's linear-phase resampler (`soxr`, the
+  resampler librosa uses) run as a stream, so block edges are seamless.
+* Per 20 ms hop: sample peak, RMS (mono mix and per channel), speech-band level (100-4000 Hz, from the
+  hop's spectrum), share of samples at digital zero, count of samples at full scale.
 * Voice activity: energy-based detection on the speech-band level against the track's own noise floor
   (percentile estimate), with hangover, after the stream ends.
 """
@@ -20,7 +21,6 @@ from ..timeline import close_gaps, drop_short
 HOP_S = 0.02
 FULL_SCALE = 10 ** (-0.1 / 20)  # a sample at or above -0.1 dBFS counts as full scale
 FLOOR_DB = -120.0
-TP_CONTEXT = 16  # input samples of context each side for the true-peak interpolation filter
 
 
 def db(power_or_amp: np.ndarray | float, power: bool = True) -> np.ndarray:
@@ -35,7 +35,7 @@ class AudioMeter:
 
     def __init__(self, sample_rate: int, channels: int) -> None:
         import pyebur128
-        from scipy import signal
+        import soxr
 
         self.sr = sample_rate
         self.ch = channels
@@ -44,12 +44,13 @@ class AudioMeter:
             channels, sample_rate, pyebur128.MeasurementMode.MODE_I | pyebur128.MeasurementMode.MODE_M
         )
         self._pyebur128 = pyebur128
-        nyq = sample_rate / 2
-        hi = min(4000.0, 0.45 * sample_rate)
-        self._band_sos = signal.butter(2, [100.0 / nyq, hi / nyq], btype="band", output="sos")
-        self._band_zi = np.zeros((self._band_sos.shape[0], 2))
+        freqs = np.fft.rfftfreq(self.hop_n, 1.0 / sample_rate)
+        self._band = (freqs >= 100.0) & (freqs <= min(4000.0, 0.45 * sample_rate))
+        self._window = np.hanning(self.hop_n).astype(np.float32)
+        # Parseval with a Hann window: mean power = sum |X|^2 / (N * sum w^2) for one-sided spectra x2
+        self._band_scale = 2.0 / (self.hop_n * float(np.sum(self._window ** 2)))
+        self._upsampler = soxr.ResampleStream(sample_rate, 4 * sample_rate, channels, dtype="float32", quality="HQ")
         self._pending = np.zeros((0, channels), dtype=np.float32)
-        self._tp_tail = np.zeros((2 * TP_CONTEXT, channels), dtype=np.float32)
         self._true_peak = 0.0
         self._sample_peak = 0.0
         self._n = 0
@@ -64,8 +65,6 @@ class AudioMeter:
             self._pending = self._pending[whole:]
 
     def _process(self, x: np.ndarray) -> None:
-        from scipy import signal
-
         k = len(x) // self.hop_n
         self._n += len(x)
         hops = x[: k * self.hop_n].reshape(k, self.hop_n, self.ch)
@@ -76,8 +75,9 @@ class AudioMeter:
         self._series["peak"].append(db(absx.max(axis=(1, 2)), power=False).astype(np.float32))
         self._series["zero"].append((hops == 0).all(axis=2).mean(axis=1).astype(np.float32))
         self._series["clip"].append((absx >= FULL_SCALE).any(axis=2).sum(axis=1).astype(np.int32))
-        band, self._band_zi = signal.sosfilt(self._band_sos, x[: k * self.hop_n, :].mean(axis=1), zi=self._band_zi)
-        self._series["band"].append(db(np.mean(band.reshape(k, self.hop_n) ** 2, axis=1)).astype(np.float32))
+        spec = np.fft.rfft(mono * self._window, axis=1)
+        band_power = (np.abs(spec[:, self._band]) ** 2).sum(axis=1) * self._band_scale
+        self._series["band"].append(db(band_power).astype(np.float32))
         self._sample_peak = max(self._sample_peak, float(absx.max()))
 
         # momentary loudness (400 ms window) at the end of each hop
@@ -89,10 +89,9 @@ class AudioMeter:
             mom[i] = max(self._pyebur128.get_loudness_momentary(self._ebu), FLOOR_DB)
         self._series["momentary"].append(mom)
 
-        # true peak, BS.1770-4 Annex 2: 4x oversampling, continuous across blocks via a context tail
-        buf = np.concatenate([self._tp_tail, x[: k * self.hop_n]])
-        self._true_peak = max(self._true_peak, _oversampled_peak(buf))
-        self._tp_tail = buf[-2 * TP_CONTEXT:]
+        # true peak, BS.1770-4 Annex 2: 4x oversampling, continuous across blocks (a resampler stream)
+        up = self._upsampler.resample_chunk(np.ascontiguousarray(x[: k * self.hop_n]))
+        self._true_peak = max(self._true_peak, float(np.abs(up).max(initial=0.0)))
 
     def finish(self) -> AudioSeries:
         if len(self._pending):
@@ -101,9 +100,9 @@ class AudioMeter:
             self._process(last)
             self._n -= pad
             self._pending = self._pending[:0]
-        # flush the true-peak context with silence so the last samples are interpolated too
-        buf = np.concatenate([self._tp_tail, np.zeros((2 * TP_CONTEXT, self.ch), dtype=np.float32)])
-        self._true_peak = max(self._true_peak, _oversampled_peak(buf))
+        # flush the resampler so the last samples are interpolated too
+        up = self._upsampler.resample_chunk(np.zeros((0, self.ch), dtype=np.float32), last=True)
+        self._true_peak = max(self._true_peak, float(np.abs(up).max(initial=0.0)))
 
         def cat(key: str, dtype, shape=(0,)) -> np.ndarray:
             parts = self._series[key]
@@ -128,16 +127,6 @@ class AudioMeter:
             digital_zero_ratio=cat("zero", np.float32),
             speech=voice_activity(band_db, self.hop_n / self.sr),
         )
-
-
-def _oversampled_peak(buf: np.ndarray) -> float:
-    """Max |x| of `buf` upsampled 4x, over the part of `buf` away from its edges (TP_CONTEXT)."""
-    from scipy import signal
-
-    if len(buf) <= 2 * TP_CONTEXT:
-        return 0.0
-    up = signal.resample_poly(buf.astype(np.float64), 4, 1, axis=0)
-    return float(np.abs(up[4 * TP_CONTEXT: -4 * TP_CONTEXT]).max(initial=0.0))
 
 
 def noise_floor_db(band_db: np.ndarray) -> float:

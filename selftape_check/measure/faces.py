@@ -16,6 +16,7 @@ import numpy as np
 
 DETECT_LONG_SIDE = 480  # detection resolution; the smallest face found is MIN_FACE_PX at this size
 MIN_FACE_PX = 28
+EYE_FACE_WIDTH = 120  # the face is resampled to this width for the eye search
 
 
 @functools.lru_cache(maxsize=None)
@@ -92,9 +93,10 @@ class FaceTracker:
         roi = luma[y0:y1, face.x:face.x + face.w]
         if roi.size == 0:
             return False
-        scale = 160.0 / max(1, roi.shape[1])
-        roi = cv2.resize(roi, (160, max(1, round(roi.shape[0] * scale))), interpolation=cv2.INTER_AREA)
+        # at a 120 px face width an open eye is about 20-35 px: search only those sizes
+        scale = EYE_FACE_WIDTH / max(1, roi.shape[1])
+        roi = cv2.resize(roi, (EYE_FACE_WIDTH, max(1, round(roi.shape[0] * scale))), interpolation=cv2.INTER_AREA)
         roi = _clahe().apply(roi)
-        found = self.eyes.detectMultiScale(roi, scaleFactor=1.1, minNeighbors=4, minSize=(18, 18),
-                                           maxSize=(70, 70))
+        found = self.eyes.detectMultiScale(roi, scaleFactor=1.12, minNeighbors=4, minSize=(15, 15),
+                                           maxSize=(48, 48))
         return len(found) > 0

@@ -13,14 +13,16 @@
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
 
-from ..media.frames import DecodedFrame
+from ..media.frames import THUMB_W, DecodedFrame
 from ..model import FaceBox, VideoSeries
 from .faces import FaceTracker
 
-THUMB_W = 160
+SHIFT_FRAMES_PER_RUN = 32
 SHARPNESS_WIDTH = 128  # the face is resampled to this width before the Laplacian: framing-independent
 CLIP_LEVEL = 0.98
 
@@ -70,21 +72,21 @@ class VideoMeter:
             "frame_mean", "sharp", "noise", "cast", "cov_diff")}
         self.frames: dict[str, list] = {k: [] for k in ("t", "run", "luma", "diff", "shift")}
         self._prev_run = -2
+        self._run_len = 0
         self._prev_thumb: np.ndarray | None = None
         self._prev_cov_thumb: np.ndarray | None = None
 
     def feed(self, f: DecodedFrame) -> None:
-        luma = normalised_luma(f.luma, f.full_range)
-        frame_mean = float(luma.mean())
-        h, w = f.luma.shape
-        thumb = cv2.resize(luma, (THUMB_W, max(1, round(h * THUMB_W / w))), interpolation=cv2.INTER_AREA)
+        thumb = normalised_luma(f.thumb, f.full_range)
+        frame_mean = float(thumb.mean())
         diff = shift = float("nan")
-        if f.run >= 0 and f.run == self._prev_run and self._prev_thumb is not None \
-                and self._prev_thumb.shape == thumb.shape:
+        same_run = f.run >= 0 and f.run == self._prev_run
+        self._run_len = self._run_len + 1 if same_run else 1
+        if same_run and self._prev_thumb is not None and self._prev_thumb.shape == thumb.shape:
             diff = float(np.abs(thumb - self._prev_thumb).mean())
-            win = cv2.createHanningWindow(thumb.shape[::-1], cv2.CV_32F)
-            (dx, dy), _ = cv2.phaseCorrelate(self._prev_thumb, thumb, win)
-            shift = float(np.hypot(dx, dy) / THUMB_W * 100.0)
+            if self._run_len <= SHIFT_FRAMES_PER_RUN:  # shake is a steady property: a second per run is enough
+                (dx, dy), _ = cv2.phaseCorrelate(self._prev_thumb, thumb, _hanning(thumb.shape))
+                shift = float(np.hypot(dx, dy) / THUMB_W * 100.0)
         self._prev_run, self._prev_thumb = f.run, thumb
         fr = self.frames
         fr["t"].append(f.t_s)
@@ -93,7 +95,7 @@ class VideoMeter:
         fr["diff"].append(diff)
         fr["shift"].append(shift)
         if f.coverage:
-            self._measure_coverage(f, luma, frame_mean)
+            self._measure_coverage(f, normalised_luma(f.luma, f.full_range), frame_mean)
             prev = self._prev_cov_thumb
             ok = prev is not None and prev.shape == thumb.shape
             self.cov["cov_diff"].append(float(np.abs(thumb - prev).mean()) if ok else float("nan"))
@@ -160,6 +162,11 @@ class VideoMeter:
             frame_diff=farr("diff"), frame_shift_px=farr("shift"),
             coverage_interval_s=self.coverage_interval_s, decoded_frames=decoded_frames, mode=self.mode,
         )
+
+
+@functools.lru_cache(maxsize=8)
+def _hanning(shape: tuple[int, int]) -> np.ndarray:
+    return cv2.createHanningWindow(shape[::-1], cv2.CV_32F)
 
 
 def _fixed_width(gray: np.ndarray, width: int) -> np.ndarray:

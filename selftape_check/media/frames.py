@@ -28,12 +28,14 @@ import cv2
 import numpy as np
 
 ANALYSIS_LONG_SIDE = 640
+THUMB_W = 160  # width of the per-frame thumbnail used for frame statistics and motion
 
 
 @dataclass(frozen=True)
 class SamplingSettings:
     thorough: bool = False
     coverage_interval_s: float = 1.0  # wanted spacing of coverage frames
+    max_keyframe_gap_s: float = 2.5  # keyframes further apart than this get gap fills (within budget)
     burst_count_per_min: float = 4.0  # runs of consecutive frames per minute of tape (min 3, max 24)
     burst_s: float = 1.0  # length of each run
     fill_budget_ratio: float = 0.15  # share of all frames we may decode to fill sparse-keyframe gaps
@@ -41,15 +43,17 @@ class SamplingSettings:
 
 @dataclass(frozen=True)
 class DecodedFrame:
-    """One decoded frame at analysis size, in display orientation."""
+    """One decoded frame, in display orientation. Every frame has a thumbnail; coverage frames also
+    carry the analysis-size and full-size luma and the chroma means."""
 
     t_s: float
-    luma: np.ndarray  # uint8 (H, W), display orientation, long side <= ANALYSIS_LONG_SIDE
-    chroma_mean: tuple[float, float]  # mean (Cb, Cr) 0-255, 128 is neutral
+    thumb: np.ndarray  # uint8, THUMB_W wide
     full_range: bool  # luma is 0-255 (JPEG range) rather than 16-235
     run: int  # run id (consecutive frames); -1 for an isolated keyframe
     coverage: bool  # chosen as a coverage sample
-    native_luma: np.ndarray | None = None  # coverage frames only: full-resolution Y', display orientation
+    luma: np.ndarray | None = None  # uint8, long side <= ANALYSIS_LONG_SIDE
+    native_luma: np.ndarray | None = None  # uint8, full resolution
+    chroma_mean: tuple[float, float] = (128.0, 128.0)  # mean (Cb, Cr) 0-255, 128 is neutral
 
 
 @dataclass(frozen=True)
@@ -92,10 +96,10 @@ def plan_decode(key_times_s: list[float], duration_s: float, fps: float, s: Samp
     gop_end = key_times_s[1:] + [max(duration_s, key_times_s[-1])]
     # gap fill: where the keyframe interval exceeds the coverage interval, decode forward from the
     # keyframe, each gap getting an equal share of the frame budget (plus a short minimum)
-    sparse = [i for i in range(n) if gop_end[i] - key_times_s[i] > 1.5 * s.coverage_interval_s]
+    sparse = [i for i in range(n) if gop_end[i] - key_times_s[i] > s.max_keyframe_gap_s]
     if sparse:
         budget_s = max(s.fill_budget_ratio * duration_s, 2.0)
-        per_gap_s = max(budget_s / len(sparse), s.coverage_interval_s * 1.05)
+        per_gap_s = budget_s / len(sparse)
         for i in sparse:
             ends[i] = min(gop_end[i], key_times_s[i] + per_gap_s)
 
@@ -122,31 +126,36 @@ def _coverage_times(keys: list[float], ends: list[float], duration_s: float, s: 
     return sorted(set(wanted))
 
 
-def _luma_and_chroma(frame: av.VideoFrame) -> tuple[np.ndarray, np.ndarray, tuple[float, float], bool]:
-    """Analysis-size Y plane (no colour conversion), the full-size Y plane (a view), mean chroma.
-    Non-YUV and high-bit-depth frames are converted to 8-bit 4:2:0 once."""
+def _yuv(frame: av.VideoFrame) -> av.VideoFrame:
+    """8-bit planar YUV as decoded; other pixel formats (RGB, palette, 10-bit, alpha) converted once."""
     fmt = frame.format.name
-    if not (fmt.startswith("yuv") or fmt.startswith("yuvj") or fmt.startswith("nv12")) or "p10" in fmt \
-            or "p12" in fmt or fmt.startswith("yuva") or "16" in fmt:
-        frame = frame.reformat(format="yuv420p")
-        fmt = "yuv420p"
-    w, h = frame.width, frame.height
+    if fmt in ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "yuv411p", "yuv440p",
+               "yuvj440p", "yuv410p"):
+        return frame
+    return frame.reformat(format="yuv420p")
+
+
+def _y_plane(frame: av.VideoFrame) -> np.ndarray:
+    """The Y' plane as a (height, width) uint8 view, without copying or colour conversion."""
     plane = frame.planes[0]
-    y = np.frombuffer(plane, dtype=np.uint8).reshape(-1, plane.line_size)[:h, :w]
-    if fmt == "nv12":
-        uv = np.frombuffer(frame.planes[1], dtype=np.uint8).reshape(-1, frame.planes[1].line_size)
-        uvw = frame.planes[1].width * 2
-        uv = uv[: frame.planes[1].height, :uvw].reshape(frame.planes[1].height, -1, 2)
-        cb, cr = float(uv[..., 0].mean()), float(uv[..., 1].mean())
-    else:
-        cb, cr = (_plane_mean(frame.planes[1]), _plane_mean(frame.planes[2]))
-    full_range = fmt.startswith("yuvj") or int(getattr(frame, "color_range", 0) or 0) == 2
+    return np.frombuffer(plane, dtype=np.uint8).reshape(-1, plane.line_size)[: frame.height, : frame.width]
+
+
+def thumbnail(y: np.ndarray) -> np.ndarray:
+    """A THUMB_W-wide copy for per-frame statistics: strided subsampling to ~2x, then area averaging."""
+    h, w = y.shape
+    step = max(1, w // (2 * THUMB_W))
+    sub = y[::step, ::step]
+    th = max(1, round(h * THUMB_W / w))
+    return cv2.resize(sub, (THUMB_W, th), interpolation=cv2.INTER_AREA)
+
+
+def analysis_luma(y: np.ndarray) -> np.ndarray:
+    h, w = y.shape
     scale = ANALYSIS_LONG_SIDE / max(w, h)
-    if scale < 1.0:
-        small = cv2.resize(y, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
-    else:
-        small = np.ascontiguousarray(y)
-    return small, y, (cb, cr), full_range
+    if scale >= 1.0:
+        return np.ascontiguousarray(y)
+    return cv2.resize(y, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
 
 
 def _plane_mean(plane) -> float:
@@ -222,7 +231,7 @@ class VideoSampler:
                 continue
             t = (frame.pts - self.start) * self.tb
             self.decoded_frames += 1
-            luma, native, chroma, full = _luma_and_chroma(frame)
+            frame = _yuv(frame)
             coverage = False
             while self._cov_i < len(self._coverage) and self._coverage[self._cov_i] < t - 0.5 / 30:
                 self._cov_i += 1  # a wanted time we could not hit exactly: the next frame takes it
@@ -230,10 +239,18 @@ class VideoSampler:
             if self._cov_i < len(self._coverage) and abs(self._coverage[self._cov_i] - t) <= 0.5 / 30 + 1e-6:
                 self._cov_i += 1
                 coverage = True
+            y = _y_plane(frame)
+            full = frame.format.name.startswith("yuvj") or int(getattr(frame, "color_range", 0) or 0) == 2
+            rot = self.rotation
+            if not coverage:
+                yield DecodedFrame(t_s=t, thumb=_to_display(thumbnail(y), rot), full_range=full, run=self._run_id,
+                                   coverage=False)
+                continue
+            small = analysis_luma(y)
             yield DecodedFrame(
-                t_s=t, luma=_to_display(luma, self.rotation), chroma_mean=chroma, full_range=full,
-                run=self._run_id, coverage=coverage,
-                native_luma=_to_display(np.ascontiguousarray(native), self.rotation) if coverage else None,
+                t_s=t, thumb=_to_display(thumbnail(small), rot), full_range=full, run=self._run_id, coverage=True,
+                luma=_to_display(small, rot), native_luma=_to_display(np.ascontiguousarray(y), rot),
+                chroma_mean=(_plane_mean(frame.planes[1]), _plane_mean(frame.planes[2])),
             )
 
 
