@@ -86,14 +86,16 @@ class VideoSeries:
     frame_luma_mean: np.ndarray  # 0-1, whole frame
     sharpness: np.ndarray  # variance of Laplacian on the face (or centre) at 128 px width
     noise_sigma: np.ndarray  # Immerkaer noise estimate on the face at native resolution, luma 0-255
-    chroma_cast: np.ndarray  # distance of mean (Cb, Cr) from neutral, 0-255 units
+    color_cast_deg: np.ndarray  # angle of the gray-edge illuminant estimate from neutral, degrees
+    skin_cast_distance: np.ndarray  # Mahalanobis distance of face chroma from neutral-lit skin, NaN no face
     coverage_diff: np.ndarray  # mean abs difference to the previous coverage frame (160 px), 0-1, NaN first
     # all decoded frames (coverage + runs)
     frame_t_s: np.ndarray
     frame_run: np.ndarray  # int run id, -1 for isolated keyframes
     frame_luma: np.ndarray  # 0-1 mean luma of each decoded frame
+    frame_background_luma: np.ndarray  # 0-1 mean luma outside the person (whole frame when no face known)
     frame_diff: np.ndarray  # mean abs difference to the previous frame of the same run, 0-1, NaN at run start
-    frame_shift_px: np.ndarray  # global motion to previous frame in the run, % of frame width, NaN at start
+    frame_shift_px: np.ndarray  # background motion to the previous frame of the run, % of width; NaN at start
     coverage_interval_s: float
     decoded_frames: int
     mode: str
@@ -118,6 +120,7 @@ class AudioSeries:
     clipped_samples: np.ndarray  # per hop: samples at or above -0.1 dBFS
     digital_zero_ratio: np.ndarray  # per hop: share of samples exactly 0 (all channels)
     speech: np.ndarray  # bool per hop: voice activity
+    lowfreq_power: np.ndarray  # long-term power spectrum, 1 Hz bins from 0 Hz (mean power per bin)
 
 
 @dataclass(frozen=True)

@@ -178,3 +178,34 @@ def dropouts(ctx: Context) -> Iterator[Finding]:
         "Check the wireless mic's range and battery, or the cable; record again if a line is cut.",
         value=float(len(gaps)), threshold=1.0, unit="dropouts", ranges=tuple(gaps),
     )
+
+
+@check("audio.hum", needs="audio")
+def hum(ctx: Context) -> Iterator[Finding]:
+    m, t = ctx.metrics["audio"], ctx.t
+    if m.get("hum_ratio_db") is None or _is_silent(ctx):
+        return
+    if m["hum_ratio_db"] < t["audio.hum.ratio_db"] or m["hum_level_dbfs"] < t["audio.hum.level_dbfs"]:
+        return
+    yield Finding(
+        "audio.hum", "warn",
+        f"There is a {m['hum_mains_hz']} Hz mains hum under the sound ({m['hum_level_dbfs']:.0f} dBFS).",
+        "Plug the mic or interface into a different socket, away from dimmers and chargers; use a "
+        "battery-powered recorder or the phone's own mic; keep audio cables away from power cables.",
+        value=m["hum_ratio_db"], threshold=t["audio.hum.ratio_db"], unit="dB line over neighbourhood",
+    )
+
+
+@check("audio.echo", needs="audio")
+def echo(ctx: Context) -> Iterator[Finding]:
+    m, t = ctx.metrics["audio"], ctx.t
+    rt60 = m.get("reverb_s")
+    if rt60 is None or rt60 < t["audio.echo.rt60_s"]:
+        return
+    yield Finding(
+        "audio.echo", "warn",
+        "The room echoes: your voice rings on after each phrase.",
+        "Record in a smaller, furnished room (sofa, curtains, rugs), hang blankets out of shot, and put "
+        "the mic closer to you.",
+        value=rt60, threshold=t["audio.echo.rt60_s"], unit="s decay-rate reverberation estimate",
+    )

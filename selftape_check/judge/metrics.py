@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from ..measure.acoustics import mains_hum, rt60_from_decay_rates
 from ..model import AudioSeries, Measurements, VideoSeries
 
 
@@ -57,6 +58,10 @@ def audio_metrics(a: AudioSeries) -> dict:
         speech_band = energy_mean_db(a.band_dbfs[speech])
         signal_power = 10 ** (speech_band / 10) - 10 ** (noise_band / 10)
         snr = 10 * np.log10(max(signal_power, 1e-12)) - noise_band
+    hum = mains_hum(a.lowfreq_power)
+    rt60, offsets = (None, 0)
+    if noise_band is not None:
+        rt60, offsets = rt60_from_decay_rates(a.band_dbfs, a.hop_s, noise_band)
     return {
         "integrated_lufs": _num(a.integrated_lufs, 2),
         "speech_lufs": _num(speech_lufs, 2),
@@ -68,6 +73,11 @@ def audio_metrics(a: AudioSeries) -> dict:
         "actor_lufs": None,
         "reader_lufs": None,
         "duration_s": _num(a.duration_s, 2),
+        "hum_mains_hz": hum.mains_hz if hum else None,
+        "hum_ratio_db": _num(hum.ratio_db, 1) if hum else None,
+        "hum_level_dbfs": _num(hum.level_dbfs, 1) if hum else None,
+        "reverb_s": _num(rt60, 2),
+        "reverb_windows": offsets,
     }
 
 
@@ -93,7 +103,8 @@ def video_metrics(v: VideoSeries) -> dict:
         "frame_luma_median": _num(_median(v.frame_luma_mean)),
         "sharpness_median": _num(_median(v.sharpness), 1),
         "noise_sigma_median": _num(_median(v.noise_sigma), 2),
-        "chroma_cast_median": _num(_median(v.chroma_cast), 2),
+        "color_cast_deg_median": _num(_median(v.color_cast_deg), 2),
+        "skin_cast_distance_median": _num(_median(v.skin_cast_distance), 2),
         "frames_analyzed": int(len(v.t_s)),
         "frames_decoded": int(v.decoded_frames),
         "sampling_mode": v.mode,

@@ -2,12 +2,14 @@
 
 Each run (a burst in default mode, every keyframe interval in thorough mode) gives one figure:
 
-* flicker: the frame-mean luma detrended over the run (a straight line removes slow exposure drift
-  and a person moving), its standard deviation as a percentage of the mean. A 1-2 % change in
+* flicker: the mean luma of the background (outside the person) detrended over the run (a straight
+  line removes slow exposure drift), its standard deviation as a percentage of the mean; runs are
+  cut at edits (a frame-to-frame difference above 8%). A 1-2 % change in
   luminance is at the visibility threshold (Weber fraction); light flicker and exposure hunting are
   several percent.
-* shake: the median global translation between consecutive frames (phase correlation), in percent
-  of the frame width per frame. A tripod reads ~0; handheld phones jitter 0.3-1 % per frame.
+* shake: the median translation of the background between consecutive frames (phase correlation
+  weighted to exclude the person), in percent of the frame width per frame. A tripod reads ~0;
+  handheld phones jitter 0.3-1 % per frame.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..timeline import time_ranges
 from .registry import Context, check
 
 MIN_RUN_FRAMES = 10
+CUT_DIFF = 0.08  # mean abs difference between consecutive frames that marks an edit cut
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,11 @@ def run_stats(v: VideoSeries, fps: float) -> RunStats:
     starts, ends, flicker, shake = [], [], [], []
     for run_id in np.unique(v.frame_run[v.frame_run >= 0]):
         idx = np.flatnonzero(v.frame_run == run_id)
+        idx = _longest_without_cut(idx, v.frame_diff)
         if len(idx) < MIN_RUN_FRAMES:
             continue
         t = v.frame_t_s[idx]
-        luma = v.frame_luma[idx].astype(np.float64)
+        luma = v.frame_background_luma[idx].astype(np.float64)
         if luma.mean() < 0.03:  # black: nothing to flicker
             continue
         trend = np.polyval(np.polyfit(t - t[0], luma, 1), t - t[0])
@@ -51,6 +55,14 @@ def run_stats(v: VideoSeries, fps: float) -> RunStats:
         shake.append(float(np.median(shifts)) if shifts.size else float("nan"))
     arr = lambda x: np.asarray(x, dtype=float)  # noqa: E731
     return RunStats(arr(starts), arr(ends), arr(flicker), arr(shake))
+
+
+def _longest_without_cut(idx: np.ndarray, frame_diff: np.ndarray) -> np.ndarray:
+    """The longest stretch of a run with no picture cut (a frame differing by more than CUT_DIFF)."""
+    cuts = np.flatnonzero(np.nan_to_num(frame_diff[idx]) > CUT_DIFF)
+    bounds = [0, *cuts.tolist(), len(idx)]
+    a, b = max(zip(bounds, bounds[1:]), key=lambda p: p[1] - p[0])
+    return idx[a:b]
 
 
 def _ranges(rs: RunStats, mask: np.ndarray) -> tuple[tuple[float, float], ...]:

@@ -166,15 +166,22 @@ def noisy(ctx: Context) -> Iterator[Finding]:
 
 @check("image.color_cast", needs="video")
 def color_cast(ctx: Context) -> Iterator[Finding]:
+    """On the face when there is one (skin chroma), else on the whole picture (gray-edge angle)."""
     v, t = ctx.m.video, ctx.t
-    if len(v.chroma_cast) == 0:
+    if len(v.t_s) == 0:
         return
-    value = float(np.median(v.chroma_cast))
-    if value <= t["image.color_cast.distance"]:
+    if v.face_found.mean() >= 0.5:
+        vals, thr, unit = v.skin_cast_distance[v.face_found], t["image.color_cast.skin_distance"], \
+            "skin colour distance (Mahalanobis)"
+    else:
+        vals, thr, unit = v.color_cast_deg, t["image.color_cast.gray_edge_deg"], "degrees from neutral"
+    vals = vals[np.isfinite(vals)]
+    if vals.size == 0 or float(np.median(vals)) <= thr:
         return
     yield Finding(
         "image.color_cast", "warn",
-        "The colours are strongly tinted (white balance is off).",
+        "The colours are strongly tinted (white balance is off)" + (": skin tones look wrong." if "skin" in unit
+                                                                  else "."),
         "Set white balance for your light (or use lights of one colour: no daylight mixed with warm lamps).",
-        value=round(value, 1), threshold=t["image.color_cast.distance"], unit="chroma distance from neutral",
+        value=round(float(np.median(vals)), 1), threshold=thr, unit=unit,
     )

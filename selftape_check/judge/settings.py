@@ -80,9 +80,13 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
     _S("image.noisy.sigma", 3.0, "Immerkaer noise sigma, 0-255 luma, face at native resolution", 0, 100,
        "Immerkaer (1996); calibrated on the real portraits after H.264 encoding: clean faces read 0.3-1.8, "
        "visible grain (RGB sigma 8-15) 2.4-7.6"),
-    _S("image.color_cast.distance", 20.0, "mean chroma distance from neutral, 0-255 (Cb, Cr)", 0, 128,
-       "gray-world assumption (Buchsbaum 1980): a well-balanced scene averages near neutral; clean "
-       "real portraits read 6-12"),
+    _S("image.color_cast.skin_distance", 4.0, "Mahalanobis distance of face chroma from neutral-lit skin", 0, 100,
+       "skin chroma locus (Chai & Ngan, 1999); calibrated on 13 real portraits of varied skin tones: neutral "
+       "0.3-2.2 (real talking-head clips 0.7-3.6), 15% white-balance error 1.7-4.1, 25% warm 3.6-5.7, "
+       "blue 3.0-6.8, green 3.9-7.1: a 25% error is borderline, a stronger one fires"),
+    _S("image.color_cast.gray_edge_deg", 8.0, "degrees between gray-edge illuminant and neutral", 0, 90,
+       "gray-edge hypothesis (van de Weijer et al., 2007), used when no face is visible; calibrated: "
+       "neutral scenes 0.5-4, a 25% white-balance error 7-15"),
     _S("image.flicker.pct", 1.5, "% luma variation within a second (detrended std / mean)", 0, 100,
        "luminance changes of 1-2% are at the visibility threshold (Weber fraction)"),
     _S("camera.shaky.pct_per_frame", 0.25, "% of frame width per frame (median)", 0, 100,
@@ -106,6 +110,14 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
     _S("audio.noisy.fail_snr_db", 10.0, "dB", 0, 80, "below 10 dB intelligibility drops (ANSI S3.5 SII)"),
     _S("audio.channel_imbalance.db", 10.0, "dB between channels during speech", 0, 80,
        "a 10 dB imbalance moves the voice to one ear; a dead channel is common with mono mics"),
+    _S("audio.hum.ratio_db", 20.0, "dB, mains line over the spectrum +-4..16 Hz around it", 0, 80,
+       "a stationary line 20 dB over its neighbourhood in a 1 Hz-resolution long-term spectrum; calibrated: "
+       "clean real speech and room noises read 2-17 dB, a -40 dBFS hum under speech 30-60 dB"),
+    _S("audio.hum.level_dbfs", -65.0, "dBFS, power of the hum lines", -120, 0,
+       "ACX: noise floor at most -60 dBFS; a hum is more annoying than broadband noise at the same level"),
+    _S("audio.echo.rt60_s", 0.55, "s, decay-rate reverberation estimate (reads ~2/3 of RT60)", 0, 10,
+       "rooms for speech 0.3-0.5 s RT60 (EBU Tech 3276 ~0.3 s); calibrated on 8 real voices in synthetic "
+       "exponential rooms: dry 0.23-0.53, RT60 0.5 s 0.39-0.61, RT60 0.8 s 0.55-0.74, 1.2 s 0.68-0.85"),
     _S("audio.dropouts.min_s", 0.02, "s", 0, 5, "a gap of digital silence one AAC frame long is audible"),
 ]})
 

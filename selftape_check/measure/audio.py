@@ -7,6 +7,7 @@
   resampler librosa uses) run as a stream, so block edges are seamless.
 * Per 20 ms hop: sample peak, RMS (mono mix and per channel), speech-band level (100-4000 Hz, from the
   hop's spectrum), share of samples at digital zero, count of samples at full scale.
+* Long-term spectrum up to 1 kHz at 1 Hz resolution (Welch average of 1 s Hann blocks), for mains hum.
 * Voice activity: energy-based detection on the speech-band level against the track's own noise floor
   (percentile estimate), with hangover, after the stream ends.
 """
@@ -19,6 +20,7 @@ from ..model import AudioSeries
 from ..timeline import close_gaps, drop_short
 
 HOP_S = 0.02
+LOWFREQ_MAX_HZ = 1000
 FULL_SCALE = 10 ** (-0.1 / 20)  # a sample at or above -0.1 dBFS counts as full scale
 FLOOR_DB = -120.0
 
@@ -56,6 +58,13 @@ class AudioMeter:
         self._n = 0
         self._series: dict[str, list[np.ndarray]] = {k: [] for k in (
             "momentary", "rms", "chan_rms", "band", "zero", "clip", "peak")}
+        # long-term spectrum below 1 kHz at 1 Hz resolution (Welch average of 1 s Hann blocks), for hum
+        self._lf_n = sample_rate  # 1 s blocks: 1 Hz bins
+        self._lf_window = np.hanning(self._lf_n).astype(np.float32)
+        self._lf_bins = min(LOWFREQ_MAX_HZ, sample_rate // 2) + 1
+        self._lf_sum = np.zeros(self._lf_bins)
+        self._lf_blocks = 0
+        self._lf_pending = np.zeros(0, dtype=np.float32)
 
     def feed(self, block: np.ndarray) -> None:
         self._pending = np.concatenate([self._pending, block]) if len(self._pending) else block
@@ -75,6 +84,14 @@ class AudioMeter:
         self._series["peak"].append(db(absx.max(axis=(1, 2)), power=False).astype(np.float32))
         self._series["zero"].append((hops == 0).all(axis=2).mean(axis=1).astype(np.float32))
         self._series["clip"].append((absx >= FULL_SCALE).any(axis=2).sum(axis=1).astype(np.int32))
+        self._lf_pending = np.concatenate([self._lf_pending, mono.reshape(-1)])
+        nblk = len(self._lf_pending) // self._lf_n
+        if nblk:
+            blocks = self._lf_pending[: nblk * self._lf_n].reshape(nblk, self._lf_n) * self._lf_window
+            lf = np.fft.rfft(blocks, axis=1)[:, : self._lf_bins]
+            self._lf_sum += (np.abs(lf) ** 2).sum(axis=0) * (2.0 / (self._lf_n * float(np.sum(self._lf_window ** 2))))
+            self._lf_blocks += nblk
+            self._lf_pending = self._lf_pending[nblk * self._lf_n:]
         spec = np.fft.rfft(mono * self._window, axis=1)
         band_power = (np.abs(spec[:, self._band]) ** 2).sum(axis=1) * self._band_scale
         self._series["band"].append(db(band_power).astype(np.float32))
@@ -126,6 +143,7 @@ class AudioMeter:
             clipped_samples=cat("clip", np.int32),
             digital_zero_ratio=cat("zero", np.float32),
             speech=voice_activity(band_db, self.hop_n / self.sr),
+            lowfreq_power=(self._lf_sum / self._lf_blocks) if self._lf_blocks else np.zeros(0),
         )
 
 

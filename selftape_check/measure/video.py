@@ -6,7 +6,8 @@
   variance, at a fixed face width (128 px)
   so it does not depend on framing;
 * noise: Immerkaer (1996) fast noise variance estimation on the face at native resolution;
-* colour: gray-world mean chroma distance from neutral;
+* colour: the face's chroma against the skin locus (Chai & Ngan, 1999); without a face, the gray-edge
+  illuminant estimate (van de Weijer et al., 2007) and its angle from neutral;
 * motion (runs of consecutive frames): mean absolute frame difference, and global translation by
   phase correlation (Kuglin & Hines, 1975) on a small thumbnail.
 """
@@ -60,6 +61,52 @@ def immerkaer_sigma(gray: np.ndarray) -> float:
     return float(np.sqrt(np.pi / 2.0) / 6.0 * conv[flat].mean())
 
 
+def gray_edge_cast_deg(rgb: np.ndarray, p: float = 6.0, sigma: float = 1.0) -> float:
+    """Colour cast as the angle (degrees) between the illuminant estimated by the gray-edge hypothesis
+    (van de Weijer, Gevers & Gijsenij, 2007: the Minkowski p-norm of each channel's gradient magnitude
+    is achromatic) and neutral gray. Uniform coloured walls have no edges and do not bias it."""
+    img = cv2.GaussianBlur(rgb.astype(np.float32), (0, 0), sigma)
+    gx = cv2.Sobel(img, cv2.CV_32F, 1, 0)
+    gy = cv2.Sobel(img, cv2.CV_32F, 0, 1)
+    mag = np.sqrt(gx ** 2 + gy ** 2).reshape(-1, 3).astype(np.float64)
+    px = rgb.reshape(-1, 3).astype(np.float32)
+    hi, lo = px.max(axis=1), px.min(axis=1)
+    # clipped highlights carry no colour information, and edges of strongly coloured surfaces (a blue
+    # backdrop) carry the surface's colour, not the light's: keep unclipped, moderately saturated pixels
+    unclipped = (hi < 250) & ((hi - lo) < 0.6 * np.maximum(hi, 1.0))
+    if unclipped.sum() < 16:
+        return float("nan")
+    e = (mag[unclipped] ** p).mean(axis=0) ** (1.0 / p)
+    norm = np.linalg.norm(e)
+    if norm < 1e-6:
+        return float("nan")
+    cos = float(np.clip(e.sum() / (norm * np.sqrt(3.0)), -1.0, 1.0))
+    return float(np.degrees(np.arccos(cos)))
+
+
+# Skin under neutral light, in luma-normalised chroma (100 (Cr-128)/Y', 100 (Cb-128)/Y'): mean and
+# covariance measured on 13 real portraits of varied skin tones (darker to lighter, four continents).
+SKIN_MEAN = np.array([16.71, -11.90])
+SKIN_COV_INV = np.linalg.inv(np.array([[28.86, -11.60], [-11.60, 11.75]]))
+
+
+def skin_cast_distance(rgb: np.ndarray, face: FaceBox) -> float:
+    """How far the face's colour is from skin under neutral light: the Mahalanobis distance of the face
+    centre's luma-normalised chroma from the skin cluster. Skin of every tone lies in a narrow chroma
+    locus (Chai & Ngan, 1999); dividing by luma makes it independent of exposure; a colour cast moves it."""
+    h, w = rgb.shape[:2]
+    x0, x1 = int((face.x + face.w / 4) * w), int(np.ceil((face.x + 3 * face.w / 4) * w))
+    y0, y1 = int((face.y + face.h / 4) * h), int(np.ceil((face.y + 3 * face.h / 4) * h))
+    patch = rgb[y0:y1, x0:x1]
+    if patch.size < 12:
+        return float("nan")
+    y, cr, cb = cv2.cvtColor(np.ascontiguousarray(patch), cv2.COLOR_RGB2YCrCb).reshape(-1, 3).astype(np.float64).mean(0)
+    if y < 8:
+        return float("nan")
+    d = np.array([100 * (cr - 128) / y, 100 * (cb - 128) / y]) - SKIN_MEAN
+    return float(np.sqrt(d @ SKIN_COV_INV @ d))
+
+
 class VideoMeter:
     """Feed `DecodedFrame`s in time order; `finish()` returns the `VideoSeries`."""
 
@@ -69,8 +116,9 @@ class VideoMeter:
         self.mode = mode
         self.cov: dict[str, list] = {k: [] for k in (
             "t", "found", "box", "face_mean", "face_p95", "face_clip", "face_lr", "bg_mean", "eyes",
-            "frame_mean", "sharp", "noise", "cast", "cov_diff")}
-        self.frames: dict[str, list] = {k: [] for k in ("t", "run", "luma", "diff", "shift")}
+            "frame_mean", "sharp", "noise", "cast", "skin", "cov_diff")}
+        self.frames: dict[str, list] = {k: [] for k in ("t", "run", "luma", "bg_luma", "diff", "shift")}
+        self._last_face: FaceBox | None = None
         self._prev_run = -2
         self._run_len = 0
         self._prev_thumb: np.ndarray | None = None
@@ -79,27 +127,46 @@ class VideoMeter:
     def feed(self, f: DecodedFrame) -> None:
         thumb = normalised_luma(f.thumb, f.full_range)
         frame_mean = float(thumb.mean())
+        if f.coverage:  # first, so the background mask below follows the face found in this frame
+            self._measure_coverage(f, normalised_luma(f.luma, f.full_range), frame_mean)
+            prev = self._prev_cov_thumb
+            ok = prev is not None and prev.shape == thumb.shape
+            self.cov["cov_diff"].append(float(np.abs(thumb - prev).mean()) if ok else float("nan"))
+            self._prev_cov_thumb = thumb
+        background = self._background_weights(thumb.shape)
+        bg_mean = frame_mean if background is None else float((thumb * background).sum() / background.sum())
         diff = shift = float("nan")
         same_run = f.run >= 0 and f.run == self._prev_run
         self._run_len = self._run_len + 1 if same_run else 1
         if same_run and self._prev_thumb is not None and self._prev_thumb.shape == thumb.shape:
             diff = float(np.abs(thumb - self._prev_thumb).mean())
-            if self._run_len <= SHIFT_FRAMES_PER_RUN:  # shake is a steady property: a second per run is enough
-                (dx, dy), _ = cv2.phaseCorrelate(self._prev_thumb, thumb, _hanning(thumb.shape))
+            # camera motion is read on the background (the actor's own movement is not shake), and a
+            # second per run is enough for a steady property
+            if background is not None and self._run_len <= SHIFT_FRAMES_PER_RUN:
+                (dx, dy), _ = cv2.phaseCorrelate(self._prev_thumb, thumb, _hanning(thumb.shape) * background)
                 shift = float(np.hypot(dx, dy) / THUMB_W * 100.0)
         self._prev_run, self._prev_thumb = f.run, thumb
         fr = self.frames
         fr["t"].append(f.t_s)
         fr["run"].append(f.run)
         fr["luma"].append(frame_mean)
+        fr["bg_luma"].append(bg_mean)
         fr["diff"].append(diff)
         fr["shift"].append(shift)
-        if f.coverage:
-            self._measure_coverage(f, normalised_luma(f.luma, f.full_range), frame_mean)
-            prev = self._prev_cov_thumb
-            ok = prev is not None and prev.shape == thumb.shape
-            self.cov["cov_diff"].append(float(np.abs(thumb - prev).mean()) if ok else float("nan"))
-            self._prev_cov_thumb = thumb
+
+    def _background_weights(self, shape: tuple[int, int]) -> np.ndarray | None:
+        """1 outside the person (the last face box widened, and everything below it), 0 on the person;
+        None when less than a fifth of the frame is background (nothing reliable to read motion on)."""
+        box = self._last_face
+        h, w = shape
+        weights = np.ones(shape, dtype=np.float32)
+        if box is not None:
+            x0, x1 = int((box.x - 0.5 * box.w) * w), int(np.ceil((box.x + 1.5 * box.w) * w))
+            y0 = int((box.y - 0.3 * box.h) * h)
+            weights[max(0, y0):, max(0, x0):max(0, x1)] = 0.0
+        if weights.mean() < 0.2:
+            return None
+        return weights
 
     def _measure_coverage(self, f: DecodedFrame, luma: np.ndarray, frame_mean: float) -> None:
         c = self.cov
@@ -109,12 +176,13 @@ class VideoMeter:
         box = self.tracker.detect(f.luma)
         c["t"].append(f.t_s)
         c["frame_mean"].append(frame_mean)
-        c["cast"].append(float(np.hypot(f.chroma_mean[0] - 128.0, f.chroma_mean[1] - 128.0)))
+        c["cast"].append(gray_edge_cast_deg(f.rgb_small) if f.rgb_small is not None else float("nan"))
         nan = float("nan")
         if box is None:
             c["found"].append(False)
             c["box"].append(None)
-            for k in ("face_mean", "face_p95", "face_clip", "face_lr"):
+            self._last_face = None
+            for k in ("face_mean", "face_p95", "face_clip", "face_lr", "skin"):
                 c[k].append(nan)
             c["bg_mean"].append(frame_mean)
             c["eyes"].append(False)
@@ -135,12 +203,14 @@ class VideoMeter:
         mask[max(0, box.y - ey): box.y + box.h + 3 * ey, max(0, box.x - ex): box.x + box.w + ex] = False
         bg = float(luma[mask].mean()) if mask.any() else frame_mean
         c["found"].append(True)
-        c["box"].append(FaceBox(box.x / w, box.y / h, box.w / w, box.h / h))
+        self._last_face = FaceBox(box.x / w, box.y / h, box.w / w, box.h / h)
+        c["box"].append(self._last_face)
         c["face_mean"].append(float(face.mean()))
         c["face_p95"].append(float(np.percentile(face, 95)))
         c["face_clip"].append(float((face >= CLIP_LEVEL).mean()))
         c["face_lr"].append(float(lr_db))
         c["bg_mean"].append(bg)
+        c["skin"].append(skin_cast_distance(f.rgb_small, self._last_face) if f.rgb_small is not None else nan)
         c["eyes"].append(self.tracker.eyes_visible(f.luma, box))
         face_u8 = f.luma[box.y: box.y + box.h, box.x: box.x + box.w]
         c["sharp"].append(laplacian_variance(_fixed_width(face_u8, SHARPNESS_WIDTH)))
@@ -157,8 +227,9 @@ class VideoMeter:
             face_clipped_ratio=arr("face_clip"), face_lr_ratio_db=arr("face_lr"),
             background_luma_mean=arr("bg_mean"), eyes_found=arr("eyes", bool),
             frame_luma_mean=arr("frame_mean"), sharpness=arr("sharp"), noise_sigma=arr("noise"),
-            chroma_cast=arr("cast"), coverage_diff=arr("cov_diff"),
+            color_cast_deg=arr("cast"), skin_cast_distance=arr("skin"), coverage_diff=arr("cov_diff"),
             frame_t_s=farr("t", np.float64), frame_run=farr("run", np.int32), frame_luma=farr("luma"),
+            frame_background_luma=farr("bg_luma"),
             frame_diff=farr("diff"), frame_shift_px=farr("shift"),
             coverage_interval_s=self.coverage_interval_s, decoded_frames=decoded_frames, mode=self.mode,
         )

@@ -44,7 +44,7 @@ class SamplingSettings:
 @dataclass(frozen=True)
 class DecodedFrame:
     """One decoded frame, in display orientation. Every frame has a thumbnail; coverage frames also
-    carry the analysis-size and full-size luma and the chroma means."""
+    carry the analysis-size and full-size luma and a small RGB copy."""
 
     t_s: float
     thumb: np.ndarray  # uint8, THUMB_W wide
@@ -53,7 +53,7 @@ class DecodedFrame:
     coverage: bool  # chosen as a coverage sample
     luma: np.ndarray | None = None  # uint8, long side <= ANALYSIS_LONG_SIDE
     native_luma: np.ndarray | None = None  # uint8, full resolution
-    chroma_mean: tuple[float, float] = (128.0, 128.0)  # mean (Cb, Cr) 0-255, 128 is neutral
+    rgb_small: np.ndarray | None = None  # uint8 (h, THUMB_W, 3) RGB, for colour balance
 
 
 @dataclass(frozen=True)
@@ -158,10 +158,10 @@ def analysis_luma(y: np.ndarray) -> np.ndarray:
     return cv2.resize(y, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
 
 
-def _plane_mean(plane) -> float:
-    """Mean of a chroma plane (every other pixel each way: plenty for a mean)."""
-    arr = np.frombuffer(plane, dtype=np.uint8).reshape(-1, plane.line_size)[: plane.height, : plane.width]
-    return float(arr[::2, ::2].mean())
+def _rgb_thumbnail(frame: av.VideoFrame) -> np.ndarray:
+    """A THUMB_W-wide RGB copy (swscale does the colour conversion and scaling in one step)."""
+    th = max(2, round(frame.height * THUMB_W / frame.width))
+    return frame.reformat(width=THUMB_W, height=th, format="rgb24", interpolation="AREA").to_ndarray()
 
 
 def _to_display(luma: np.ndarray, rotation: int) -> np.ndarray:
@@ -250,7 +250,7 @@ class VideoSampler:
             yield DecodedFrame(
                 t_s=t, thumb=_to_display(thumbnail(small), rot), full_range=full, run=self._run_id, coverage=True,
                 luma=_to_display(small, rot), native_luma=_to_display(np.ascontiguousarray(y), rot),
-                chroma_mean=(_plane_mean(frame.planes[1]), _plane_mean(frame.planes[2])),
+                rgb_small=_to_display(_rgb_thumbnail(frame), rot),
             )
 
 
