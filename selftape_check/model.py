@@ -88,13 +88,13 @@ class VideoSeries:
     noise_sigma: np.ndarray  # Immerkaer noise estimate on the face at native resolution, luma 0-255
     color_cast_deg: np.ndarray  # angle of the gray-edge illuminant estimate from neutral, degrees
     skin_cast_distance: np.ndarray  # Mahalanobis distance of face chroma from neutral-lit skin, NaN no face
-    coverage_diff: np.ndarray  # mean abs difference to the previous coverage frame (160 px), 0-1, NaN first
+    coverage_diff: np.ndarray  # relative difference to the previous coverage frame (160 px), NaN first
     # all decoded frames (coverage + runs)
     frame_t_s: np.ndarray
     frame_run: np.ndarray  # int run id, -1 for isolated keyframes
     frame_luma: np.ndarray  # 0-1 mean luma of each decoded frame
     frame_background_luma: np.ndarray  # 0-1 mean luma outside the person (whole frame when no face known)
-    frame_diff: np.ndarray  # mean abs difference to the previous frame of the same run, 0-1, NaN at run start
+    frame_diff: np.ndarray  # relative difference (mean abs diff / (std + 0.02)) to the previous frame of the run
     frame_shift_px: np.ndarray  # background motion to the previous frame of the run, % of width; NaN at start
     coverage_interval_s: float
     decoded_frames: int

@@ -45,23 +45,23 @@ def audio_metrics(a: AudioSeries) -> dict:
     speech = a.speech
     pauses = pause_mask(a)
     speech_lufs = energy_mean_db(a.momentary_lufs[speech]) if speech.any() else None
-    if pauses.sum() * a.hop_s >= 0.5:
-        noise_floor = energy_mean_db(a.rms_dbfs[pauses])
-        noise_band = energy_mean_db(a.band_dbfs[pauses])
+    if pauses.sum() * a.hop_s >= 0.5:  # the median: a cough or a door in a pause is not the background
+        noise_floor = float(np.median(a.rms_dbfs[pauses]))
+        noise_band = float(np.median(a.band_dbfs[pauses]))
     else:  # hardly any pause: the quietest hops stand for the background
         live = a.rms_dbfs[a.digital_zero_ratio < 0.5]
         noise_floor = float(np.percentile(live, 5)) if live.size else None
         live_band = a.band_dbfs[a.digital_zero_ratio < 0.5]
         noise_band = float(np.percentile(live_band, 5)) if live_band.size else None
     snr = None
-    if speech.any() and noise_band is not None:
-        speech_band = energy_mean_db(a.band_dbfs[speech])
+    speech_band = energy_mean_db(a.band_dbfs[speech]) if speech.any() else None
+    if speech_band is not None and noise_band is not None:
         signal_power = 10 ** (speech_band / 10) - 10 ** (noise_band / 10)
         snr = 10 * np.log10(max(signal_power, 1e-12)) - noise_band
     hum = mains_hum(a.lowfreq_power)
     rt60, offsets = (None, 0)
-    if noise_band is not None:
-        rt60, offsets = rt60_from_decay_rates(a.band_dbfs, a.hop_s, noise_band)
+    if noise_band is not None and speech_band is not None:
+        rt60, offsets = rt60_from_decay_rates(a.band_dbfs, a.hop_s, noise_band, speech_band)
     return {
         "integrated_lufs": _num(a.integrated_lufs, 2),
         "speech_lufs": _num(speech_lufs, 2),

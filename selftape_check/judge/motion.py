@@ -4,7 +4,7 @@ Each run (a burst in default mode, every keyframe interval in thorough mode) giv
 
 * flicker: the mean luma of the background (outside the person) detrended over the run (a straight
   line removes slow exposure drift), its standard deviation as a percentage of the mean; runs are
-  cut at edits (a frame-to-frame difference above 8%). A 1-2 % change in
+  cut at edits (a frame-to-frame difference above half the picture's contrast). A 1-2 % change in
   luminance is at the visibility threshold (Weber fraction); light flicker and exposure hunting are
   several percent.
 * shake: the median translation of the background between consecutive frames (phase correlation
@@ -24,7 +24,7 @@ from ..timeline import time_ranges
 from .registry import Context, check
 
 MIN_RUN_FRAMES = 10
-CUT_DIFF = 0.08  # mean abs difference between consecutive frames that marks an edit cut
+CUT_DIFF = 0.5  # relative difference between consecutive frames that marks an edit cut
 
 
 @dataclass(frozen=True)

@@ -89,9 +89,20 @@ def black_frames(ctx: Context) -> Iterator[Finding]:
     )
 
 
+def _merge(ranges: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[list[float]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
 @check("video.frozen", needs="video")
 def frozen(ctx: Context) -> Iterator[Finding]:
-    """Consecutive decoded frames that do not change (within one run of consecutive frames)."""
+    """The picture does not change (consecutive frames of a run, or coverage frames a second apart)
+    while someone speaks."""
     v, t = ctx.m.video, ctx.t
     if len(v.frame_t_s) < 2:
         return
@@ -105,6 +116,23 @@ def frozen(ctx: Context) -> Iterator[Finding]:
         end = float(v.frame_t_s[e - 1]) + step
         if end - start >= t["video.frozen.min_s"]:
             found.append((round(start, 2), round(end, 2)))
+    # across the tape: coverage frames a second or more apart that are identical (a picture that
+    # changes not at all in a second, not even by sensor noise, is frozen)
+    cov_still = np.nan_to_num(v.coverage_diff, nan=1.0) < t["video.frozen.diff"]
+    cov_still &= v.frame_luma_mean >= t["video.black_frames.luma"]
+    for s, e in runs(cov_still):
+        start, end = float(v.t_s[max(0, s - 1)]), float(v.t_s[e - 1])
+        if end - start >= t["video.frozen.min_s"]:
+            found.append((round(start, 2), round(end, 2)))
+    found = _merge(found)
+    a = ctx.m.audio
+    if a is not None and len(a.speech):
+        # a freeze is the picture stopping while the tape goes on: someone speaks, so lips must move;
+        # a still picture in silence is a static shot (dead air at worst), not a freeze
+        def speaking(r: tuple[float, float]) -> bool:
+            lo, hi = int(r[0] / a.hop_s), max(int(r[0] / a.hop_s) + 1, int(r[1] / a.hop_s))
+            return float(a.speech[lo:hi].mean()) >= 0.3 if lo < len(a.speech) else False
+        found = [r for r in found if speaking(r)]
     if not found:
         return
     total = sum(b - a for a, b in found)

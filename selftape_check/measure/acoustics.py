@@ -5,8 +5,9 @@
   the pitch and average out into a smooth spectrum; a hum is stationary and stays a line.
 * Reverberation: blind estimate from the distribution of decay rates of the speech envelope (after
   Wen, Habets & Naylor, 2008, and Eaton et al., ACE challenge 2016): the room bounds how fast the
-  level can fall. Limits: needs eight or more steadily falling 120 ms stretches 10 dB above the noise
-  floor (a few seconds of speech); the 20 ms hop puts dry speech at about 0.1-0.4 s.
+  level can fall. Limits: needs speech 30 dB over the noise floor (below that, fast decays vanish into
+  the noise and the estimate reads high) and eight or more steadily falling 120 ms stretches (a few
+  seconds of speech); the 20 ms hop puts dry speech at about 0.1-0.4 s.
 """
 
 from __future__ import annotations
@@ -54,8 +55,12 @@ def mains_hum(lowfreq_power: np.ndarray, max_harmonic: int = 8) -> Hum | None:
     return best
 
 
+MIN_RANGE_DB = 30.0  # speech must stand this far over the noise floor for a reverberation estimate
+
+
 def rt60_from_decay_rates(
-    band_db: np.ndarray, hop_s: float, noise_floor_db: float, window_s: float = 0.12, min_windows: int = 8
+    band_db: np.ndarray, hop_s: float, noise_floor_db: float, speech_db: float, window_s: float = 0.12,
+    min_windows: int = 8,
 ) -> tuple[float | None, int]:
     """Blind reverberation estimate (s) from the distribution of level decay rates, and the number of
     decaying windows it used.
@@ -67,10 +72,13 @@ def rt60_from_decay_rates(
     drops at once); the threshold is set on this estimate, calibrated on real speech in synthetic rooms.
     """
     level = np.asarray(band_db, dtype=float)
+    if speech_db - noise_floor_db < MIN_RANGE_DB:
+        return None, 0  # too little range: fast decays vanish into the noise and only slow ones remain
     w = max(3, int(round(window_s / hop_s)))
     if level.size < w + 1:
         return None, 0
     windows = np.lib.stride_tricks.sliding_window_view(level, w)
+    # steadily falling, staying 10 dB above the noise floor
     falling = np.all(np.diff(windows, axis=1) < 0.5, axis=1) & (windows.min(axis=1) >= noise_floor_db + 10.0)
     if falling.sum() < min_windows:
         return None, int(falling.sum())

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-DETECT_LONG_SIDE = 480  # detection resolution; the smallest face found is MIN_FACE_PX at this size
-MIN_FACE_PX = 28
+DETECT_LONG_SIDE = 640  # detection resolution; the smallest face found is MIN_FACE_PX at this size
+MIN_FACE_PX = 24
 EYE_FACE_WIDTH = 120  # the face is resampled to this width for the eye search
 
 

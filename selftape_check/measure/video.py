@@ -107,6 +107,12 @@ def skin_cast_distance(rgb: np.ndarray, face: FaceBox) -> float:
     return float(np.sqrt(d @ SKIN_COV_INV @ d))
 
 
+def relative_difference(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean absolute difference of two frames over the picture's contrast (std + 0.02): a dim or flat
+    picture changes little in absolute terms, but its changes are as visible."""
+    return float(np.abs(b - a).mean() / (float(a.std()) + 0.02))
+
+
 class VideoMeter:
     """Feed `DecodedFrame`s in time order; `finish()` returns the `VideoSeries`."""
 
@@ -131,7 +137,7 @@ class VideoMeter:
             self._measure_coverage(f, normalised_luma(f.luma, f.full_range), frame_mean)
             prev = self._prev_cov_thumb
             ok = prev is not None and prev.shape == thumb.shape
-            self.cov["cov_diff"].append(float(np.abs(thumb - prev).mean()) if ok else float("nan"))
+            self.cov["cov_diff"].append(relative_difference(prev, thumb) if ok else float("nan"))
             self._prev_cov_thumb = thumb
         background = self._background_weights(thumb.shape)
         bg_mean = frame_mean if background is None else float((thumb * background).sum() / background.sum())
@@ -139,7 +145,7 @@ class VideoMeter:
         same_run = f.run >= 0 and f.run == self._prev_run
         self._run_len = self._run_len + 1 if same_run else 1
         if same_run and self._prev_thumb is not None and self._prev_thumb.shape == thumb.shape:
-            diff = float(np.abs(thumb - self._prev_thumb).mean())
+            diff = relative_difference(self._prev_thumb, thumb)
             # camera motion is read on the background (the actor's own movement is not shake), and a
             # second per run is enough for a steady property
             if background is not None and self._run_len <= SHIFT_FRAMES_PER_RUN:

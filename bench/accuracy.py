@@ -1,0 +1,132 @@
+"""Accuracy benchmark: analyze the labeled corpus through the public API and score every check.
+
+For each tape, the checks that fired at warn or fail are compared with its labels: a must-fire check
+that fired is a true positive, one that did not is a miss; a check that fired and is neither must
+nor may is a false alarm. Prints per check TP / misses / false alarms, recall and precision, and the
+warn/fail findings on clean tapes; writes docs/accuracy.md; exits 1 below the targets
+(recall >= 0.9 and precision >= 0.9 per check, no finding on clean tapes).
+
+    python bench/corpus.py && python bench/accuracy.py [--corpus DIR] [--no-write] [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+
+TARGET_RECALL = 0.9
+TARGET_PRECISION = 0.9
+
+
+def _fired(path: str) -> tuple[str, list[str], str | None]:
+    from selftape_check import analyze
+
+    r = analyze(path)
+    if r.status != "ok":
+        return path, [], r.error.type
+    return path, sorted({f.check for f in r.findings if f.severity in ("warn", "fail")}), None
+
+
+def score(labels: list[dict], fired: dict[str, list[str]]) -> tuple[dict, list[tuple[str, list[str]]], list]:
+    stats: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "miss": 0, "fa": 0})
+    clean_alarms: list[tuple[str, list[str]]] = []
+    details = []
+    for lab in labels:
+        got = set(fired[lab["name"]])
+        must, may = set(lab["must"]), set(lab["may"])
+        for c in must:
+            stats[c]["tp" if c in got else "miss"] += 1
+        for c in got - must - may:
+            stats[c]["fa"] += 1
+        if lab["defect"] == "clean" and got - may:
+            clean_alarms.append((lab["name"], sorted(got - may)))
+        if (must - got) or (got - must - may):
+            details.append((lab["name"], sorted(must - got), sorted(got - must - may)))
+    return stats, clean_alarms, details
+
+
+def table(stats: dict) -> tuple[list[str], bool]:
+    lines = ["| check | true positives | misses | false alarms | recall | precision |",
+             "|---|---|---|---|---|---|"]
+    ok = True
+    for check in sorted(stats):
+        s = stats[check]
+        recall = s["tp"] / (s["tp"] + s["miss"]) if s["tp"] + s["miss"] else None
+        precision = s["tp"] / (s["tp"] + s["fa"]) if s["tp"] + s["fa"] else None
+        if (recall is not None and recall < TARGET_RECALL) or (precision is not None and precision < TARGET_PRECISION):
+            ok = False
+        fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
+        lines.append(f"| `{check}` | {s['tp']} | {s['miss']} | {s['fa']} | {fmt(recall)} | {fmt(precision)} |")
+    return lines, ok
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", default=os.path.join(HERE, ".cache", "corpus"))
+    ap.add_argument("--no-write", action="store_true", help="do not rewrite docs/accuracy.md")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = ap.parse_args()
+    labels = json.load(open(os.path.join(args.corpus, "labels.json")))
+    paths = {lab["name"]: os.path.join(args.corpus, lab["name"] + ".mp4") for lab in labels}
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(args.jobs) as pool:
+        results = list(pool.map(_fired, paths.values()))
+    elapsed = time.perf_counter() - t0
+    by_path = {p: (f, e) for p, f, e in results}
+    errors = [(n, by_path[p][1]) for n, p in paths.items() if by_path[p][1]]
+    fired = {n: by_path[p][0] for n, p in paths.items()}
+    stats, clean_alarms, details = score(labels, fired)
+    lines, ok = table(stats)
+    ok = ok and not clean_alarms and not errors
+    clean_n = sum(lab["defect"] == "clean" for lab in labels)
+    summary = [
+        f"{len(labels)} tapes ({clean_n} clean, {len(labels) - clean_n} with one defect each), analyzed in "
+        f"{elapsed:.1f} s with {args.jobs} processes (default sampling mode).",
+        f"Warn/fail findings on clean tapes: {sum(len(c) for _, c in clean_alarms)}"
+        + (" (" + "; ".join(f"{n}: {', '.join(c)}" for n, c in clean_alarms) + ")" if clean_alarms else "") + ".",
+    ]
+    if errors:
+        summary.append("Could not analyze: " + ", ".join(f"{n} ({e})" for n, e in errors))
+    print("\n".join(lines))
+    print()
+    print("\n".join(summary))
+    if details:
+        print("\nper tape (misses / false alarms):")
+        for name, miss, fa in details:
+            print(f"  {name}: missed {miss or '-'}; false alarms {fa or '-'}")
+    print("\nTARGETS MET" if ok else "\nBELOW TARGET (recall/precision >= 0.9 per check, clean tapes pass)")
+    if not args.no_write:
+        doc = [
+            "# Accuracy",
+            "",
+            "Regenerated by `python bench/corpus.py && python bench/accuracy.py` (the corpus is built from",
+            "`../shared/data/real/` into `bench/.cache/corpus`, never committed). Each tape carries one defect,",
+            "at a clear strength (the check must fire) or a borderline one (it may fire); real material can",
+            "carry properties we did not put there, listed as may-fire per source in `bench/corpus.py`.",
+            "",
+            *summary,
+            "",
+            *lines,
+            "",
+            "Per tape, where a label was missed or a check fired unlabeled:",
+            "",
+            *([f"- `{n}`: missed {', '.join(m) or '-'}; false alarm {', '.join(f) or '-'}" for n, m, f in details]
+              or ["- none"]),
+            "",
+        ]
+        with open(os.path.join(ROOT, "docs", "accuracy.md"), "w") as fh:
+            fh.write("\n".join(doc))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

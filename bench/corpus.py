@@ -1,0 +1,473 @@
+"""A labeled corpus of self-tapes made from real faces and voices, one controlled defect per tape.
+
+Material comes from ../shared/data/real (never committed; the corpus is written to a cache folder):
+face photos placed as a medium close-up on a wall with slight natural sway, the real talking-head
+clips (their own voices), real speech over a quiet room tone. Each tape gets one defect at a clear or
+a borderline strength; labels say which checks must fire and which may also fire. Encoded as phones
+do: H.264 + AAC in MP4, a keyframe every second.
+
+    python bench/corpus.py [--out bench/.cache/corpus] [--small]
+
+`build(out, small=True)` makes the handful of tapes the test suite uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Callable, Iterator
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+
+from selftape_check.testing import pink_noise, place_on_wall, write_tape  # noqa: E402
+
+REAL = os.path.join(os.path.dirname(ROOT), "shared", "data", "real")
+SR = 48000
+FPS = 30
+SIZE = (1280, 720)
+DURATION_S = 8.0
+
+# several faces and skin tones; voices of several speakers
+PHOTOS = [
+    "photo_fr_obama.jpg", "photo_df_img24_glasses.jpg", "photo_st_people0_woman.png",
+    "photo_fn_paul_rudd_studio.jpg", "photo_az_family2_lady1.jpg", "photo_fr_alex_lacamoire.png",
+    "photo_az_detection1_woman_glasses.jpg", "photo_fr_lin_manuel_miranda_mic.png",
+]
+CLIPS = [
+    "video_talking_vr_face1_man_suit.mp4", "video_talking_vr_face3_aoc.mp4",
+    "video_talking_vr_face4_woman_bluebg.mp4", "video_talking_wda_aoc.mp4",
+]
+VOICES = [
+    "speech_hdtf_rd_radio31.wav", "speech_hdtf_rd_radio34.wav", "speech_psf_english.wav",
+    "speech_fsdd_george_digits0-9.wav", "speech_fsdd_jackson_digits0-9.wav", "speech_fsdd_lucas_digits0-9.wav",
+    "speech_fsdd_nicolas_digits0-9.wav",
+]
+NOISES = ["noise_cafe.wav", "noise_street_traffic1.wav", "noise_car_interior_60mph.wav", "noise_kitchen_dishes.wav"]
+
+# what real sources are known to carry (not labeled by us: measured properties we cannot rule out)
+SOURCE_MAY = {
+    "video_talking_vr_face4_woman_bluebg.mp4": ["audio.echo"],
+    "video_talking_vr_face1_man_suit.mp4": ["video.low_frame_rate", "edit.dead_air"],
+}
+
+
+@dataclass
+class Spec:
+    name: str
+    face: str
+    voice: str | None  # None: the clip's own sound
+    defect: str
+    strength: str  # clean | clear | borderline
+    must: list[str] = field(default_factory=list)
+    may: list[str] = field(default_factory=list)
+
+
+# defect -> (clear must, clear may, borderline may)
+DEFECTS: dict[str, tuple[list[str], list[str], list[str]]] = {
+    "dark": (["face.underexposed"], ["image.noisy", "image.blurry", "face.eyes_hidden", "face.missing"],
+             ["face.underexposed", "image.noisy"]),
+    "overexposed": (["face.overexposed"], ["image.blurry", "face.eyes_hidden", "face.missing"], ["face.overexposed"]),
+    "backlit": (["face.backlit"], ["face.underexposed", "image.noisy", "face.eyes_hidden"], ["face.backlit"]),
+    "split_light": (["face.uneven_light"], ["face.underexposed", "face.eyes_hidden"], ["face.uneven_light"]),
+    "too_small": (["face.too_small"], ["face.eyes_hidden", "face.missing", "image.blurry"], ["face.too_small"]),
+    "portrait": (["video.portrait"], ["face.cropped", "face.too_small"], []),
+    "rotated_meta": (["video.portrait"], ["face.cropped", "face.too_small"], []),
+    "no_face": (["face.missing"], ["image.blurry", "video.frozen"], []),
+    "eyes_covered": (["face.eyes_hidden"], ["face.missing", "face.underexposed"], ["face.eyes_hidden"]),
+    "blur": (["image.blurry"], ["face.eyes_hidden", "face.missing"], ["image.blurry", "face.eyes_hidden"]),
+    "grain": (["image.noisy"], ["image.blurry"], ["image.noisy"]),
+    "color_cast": (["image.color_cast"], [], ["image.color_cast"]),
+    "flicker": (["image.flicker"], [], ["image.flicker"]),
+    "shake": (["camera.shaky"], ["image.blurry"], ["camera.shaky"]),
+    "low_resolution": (["video.low_resolution"], ["image.blurry", "face.missing", "face.eyes_hidden"], []),
+    "low_frame_rate": (["video.low_frame_rate"], [], []),
+    "black_frames": (["video.black_frames"], ["video.frozen"], ["video.black_frames"]),
+    "frozen": (["video.frozen"], [], ["video.frozen"]),
+    "dead_air_start": (["edit.dead_air"], [], []),
+    "too_quiet": (["audio.too_quiet"], ["audio.noisy"], ["audio.too_quiet"]),
+    "too_loud": (["audio.too_loud"], ["audio.clipping"], ["audio.too_loud"]),
+    "clipped": (["audio.clipping"], ["audio.too_loud"], ["audio.clipping"]),
+    "noisy": (["audio.noisy"], ["audio.echo"], ["audio.noisy"]),
+    "hum": (["audio.hum"], ["audio.noisy"], ["audio.hum"]),
+    "reverb": (["audio.echo"], ["audio.noisy"], ["audio.echo"]),
+    "dropouts": (["audio.dropouts"], [], []),
+    "dead_channel": (["audio.channel_imbalance"], [], []),
+    "no_audio": (["audio.missing"], [], []),
+    "silent_audio": (["audio.silent"], [], []),
+}
+BORDERLINE = {"dark", "overexposed", "backlit", "split_light", "too_small", "eyes_covered", "blur", "grain",
+              "color_cast", "flicker", "shake", "black_frames", "frozen", "too_quiet", "too_loud", "clipped",
+              "noisy", "hum", "reverb"}
+
+
+SMALL_DEFECTS = ("dark", "blur", "no_face", "too_quiet", "hum", "dead_channel", "no_audio")
+
+
+def specs(small: bool = False) -> list[Spec]:
+    """The full corpus, or (small) a handful of tapes for the test suite: three clean tapes and one
+    clear case of a few defects."""
+    faces = PHOTOS + CLIPS
+    out: list[Spec] = []
+    for i, face in enumerate(faces):
+        if small and face not in (PHOTOS[0], PHOTOS[2], CLIPS[3]):
+            continue
+        voice = None if face in CLIPS else VOICES[i % len(VOICES)]
+        out.append(Spec(f"clean_{i:02d}", face, voice, "clean", "clean", [], list(SOURCE_MAY.get(face, []))))
+    per_defect = 1 if small else 4
+    k = 0
+    for defect, (must, may, border_may) in DEFECTS.items():
+        if small and defect not in SMALL_DEFECTS:
+            continue
+        for j in range(per_defect):
+            face = faces[(k * 5 + j * 3) % len(faces)]
+            if defect in ("too_small", "portrait", "rotated_meta", "no_face", "low_resolution") and face in CLIPS:
+                face = PHOTOS[(k + j) % len(PHOTOS)]
+            voice = None if face in CLIPS else VOICES[(k + j) % len(VOICES)]
+            extra = list(SOURCE_MAY.get(face, []))
+            out.append(Spec(f"{defect}_clear_{j}", face, voice, defect, "clear", list(must), may + extra))
+            if defect in BORDERLINE and not small:
+                out.append(Spec(f"{defect}_borderline_{j}", face, voice, defect, "borderline", [],
+                                border_may + may + extra))
+        k += 1
+    return out
+
+
+# --------------------------------------------------------------------------- picture material
+@lru_cache(maxsize=None)
+def _photo(name: str) -> np.ndarray:
+    import cv2
+
+    bgr = cv2.imread(os.path.join(REAL, name), cv2.IMREAD_COLOR)
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def _face_box(rgb: np.ndarray) -> tuple[int, int, int, int] | None:
+    import cv2
+
+    from selftape_check.measure.faces import FaceTracker
+
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    scale = 640 / max(gray.shape)
+    small = cv2.resize(gray, (round(gray.shape[1] * scale), round(gray.shape[0] * scale)))
+    box = FaceTracker().detect(small)
+    if box is None:
+        return None
+    return tuple(int(round(v / scale)) for v in (box.x, box.y, box.w, box.h))
+
+
+def photo_frames(name: str, size: tuple[int, int], seconds: float, fps: float, share: float = 0.95,
+                 wall=(150, 140, 128)) -> Iterator[np.ndarray]:
+    """The photo on a wall, swaying a pixel or two as a person standing still does."""
+    w, h = size
+    canvas = place_on_wall(_photo(name), (w + 8, h + 8), height_share=share, wall=wall)
+    for i in range(int(round(seconds * fps))):
+        t = i / fps
+        dx = int(round(4 + 2.5 * np.sin(2 * np.pi * 0.23 * t)))
+        dy = int(round(4 + 1.5 * np.sin(2 * np.pi * 0.17 * t + 1.0)))
+        yield canvas[dy:dy + h, dx:dx + w]
+
+
+def clip_frames(name: str, size: tuple[int, int]) -> tuple[list[np.ndarray], float, np.ndarray, int]:
+    """The clip's frames scaled onto a wall (85% of the height, at the bottom), its rate, its audio."""
+    import av
+    import cv2
+
+    w, h = size
+    frames = []
+    with av.open(os.path.join(REAL, name)) as c:
+        fps = float(c.streams.video[0].average_rate or 25)
+        for f in c.decode(video=0):
+            rgb = f.to_ndarray(format="rgb24")
+            frames.append(place_on_wall(rgb, (w, h), height_share=0.85,
+                                        wall=tuple(int(v) for v in rgb[:20, :20].reshape(-1, 3).mean(0))))
+        _ = cv2
+    with av.open(os.path.join(REAL, name)) as c:
+        res = av.AudioResampler(format="flt", layout="mono", rate=SR)
+        chunks = [r.to_ndarray().reshape(-1) for fr in c.decode(audio=0) for r in res.resample(fr)]
+    audio = np.concatenate(chunks).astype(np.float64)
+    return frames, fps, audio, len(frames)
+
+
+# --------------------------------------------------------------------------- sound material
+@lru_cache(maxsize=None)
+def _wav(name: str) -> np.ndarray:
+    import soundfile as sf
+    from scipy import signal
+
+    x, rate = sf.read(os.path.join(REAL, name), dtype="float64")
+    if x.ndim > 1:
+        x = x.mean(axis=1)
+    if rate != SR:
+        x = signal.resample_poly(x, SR, rate)
+    return x
+
+
+def active_rms(x: np.ndarray) -> float:
+    """RMS over the louder half of 20 ms frames (speech, not pauses)."""
+    n = SR // 50
+    frames = x[: len(x) // n * n].reshape(-1, n)
+    p = (frames ** 2).mean(axis=1)
+    return float(np.sqrt(p[p >= np.median(p)].mean()))
+
+
+def voice_track(voice: str, seconds: float, speech_rms_dbfs: float = -24.0, lead_s: float = 0.4) -> np.ndarray:
+    """Speech at a normal level, looped to fill the tape, over a quiet room tone."""
+    x = _wav(voice)
+    x = x / max(active_rms(x), 1e-9) * 10 ** (speech_rms_dbfs / 20)
+    n = int(seconds * SR)
+    out = np.zeros(n)
+    pos = int(lead_s * SR)
+    gap = int(0.35 * SR)
+    while pos < n - int(0.6 * SR):
+        m = min(len(x), n - int(0.6 * SR) - pos)
+        out[pos:pos + m] += x[:m]
+        pos += m + gap
+    return out
+
+
+def room_tone(seconds: float, seed: int) -> np.ndarray:
+    return pink_noise(seconds, SR, -64.0, seed)
+
+
+def rir(rt60: float, seed: int) -> np.ndarray:
+    """An exponentially decaying noise room impulse response with a direct path."""
+    rng = np.random.default_rng(seed)
+    n = int(rt60 * 1.5 * SR)
+    t = np.arange(n) / SR
+    h = rng.standard_normal(n) * np.exp(-6.9078 * t / rt60)
+    h[0] = np.abs(h).max() * 3
+    return h / np.sqrt(np.sum(h ** 2))
+
+
+# --------------------------------------------------------------------------- defects
+def video_defect(defect: str, strength: str, face_box, seed: int) -> Callable[[int, np.ndarray], np.ndarray]:
+    """A function (frame index, RGB float32 frame) -> defective frame."""
+    rng = np.random.default_rng(seed)
+    clear = strength == "clear"
+    import cv2
+
+    if defect == "dark":
+        k = 0.14 if clear else 0.35
+        return lambda i, f: f * k
+    if defect == "overexposed":
+        k = 2.6 if clear else 1.6
+        return lambda i, f: np.minimum(f * k, 255)
+    if defect == "split_light":
+        k = 0.25 if clear else 0.6
+
+        def split(i, f):
+            if face_box is None:
+                return f
+            x, y, w, h = face_box
+            ramp = np.ones(f.shape[1], np.float32)
+            cx = x + w // 2
+            ramp[:cx] = k
+            ramp[cx - w // 6: cx + w // 6] = np.linspace(k, 1, 2 * (w // 6))
+            return f * ramp[None, :, None]
+        return split
+    if defect == "eyes_covered":
+        def cover(i, f):
+            if face_box is None:
+                return f
+            x, y, w, h = face_box
+            g = f.copy()
+            top, bot = y + int(h * (0.22 if clear else 0.3)), y + int(h * (0.5 if clear else 0.45))
+            g[top:bot, x + w // 10: x + w - w // 10] = 15.0
+            return g
+        return cover
+    if defect == "blur":
+        sigma = 7.0 if clear else 2.5
+        return lambda i, f: cv2.GaussianBlur(f, (0, 0), sigma)
+    if defect == "grain":
+        sd = 22.0 if clear else 8.0
+        return lambda i, f: f + rng.normal(0, sd, f.shape).astype(np.float32)
+    if defect == "color_cast":
+        gains = np.array([1.45, 1.0, 0.55] if clear else [1.15, 1.0, 0.85], np.float32)
+        return lambda i, f: np.minimum(f * gains, 255)
+    if defect == "flicker":
+        amp = 0.10 if clear else 0.02
+        return lambda i, f: f * (1 + amp * np.sin(2 * np.pi * 7.0 * i / FPS))
+    if defect == "shake":
+        step = 7.0 if clear else 2.0
+        pos = np.cumsum(rng.normal(0, step, (int(DURATION_S * FPS) + 400, 2)), axis=0)
+        pos -= np.convolve(pos[:, 0], np.ones(15) / 15, "same")[:, None] * 0  # keep the walk
+
+        def shake(i, f):
+            dx, dy = np.clip(pos[min(i, len(pos) - 1)], -60, 60)
+            m = np.float32([[1, 0, dx], [0, 1, dy]])
+            return cv2.warpAffine(f, m, (f.shape[1], f.shape[0]), borderMode=cv2.BORDER_REFLECT)
+        return shake
+    if defect == "black_frames":
+        start, length = (3.2, 1.6) if clear else (4.1, 0.2)
+        return lambda i, f: f * 0.0 if start <= i / FPS < start + length else f
+    if defect == "frozen":
+        start, length = (2.5, 3.5) if clear else (3.0, 0.8)
+        held: dict[str, np.ndarray] = {}
+
+        def freeze(i, f):
+            t = i / FPS
+            if start <= t < start + length:
+                held.setdefault("f", f)
+                return held["f"]
+            return f
+        return freeze
+    return lambda i, f: f
+
+
+def render(spec: Spec, out_dir: str, seed: int) -> str:
+    """Write one tape and return its path."""
+    path = os.path.join(out_dir, spec.name + ".mp4")
+    if os.path.exists(path):
+        return path
+    d, strength, clear = spec.defect, spec.strength, spec.strength == "clear"
+    bright_wall = (252, 252, 250) if clear else (225, 225, 220)
+
+    # 1. the picture without the defect
+    if spec.face in CLIPS:
+        clip, fps, clip_audio, n = clip_frames(spec.face, SIZE)
+        seconds = n / fps
+        face_box = _face_box(clip[n // 2])
+        base: Iterator[np.ndarray] = iter(clip)
+        rotation = 0
+    else:
+        size, fps, seconds, share, wall, rotation = SIZE, FPS, DURATION_S, 0.95, (150, 140, 128), 0
+        if d == "too_small":
+            probe = _face_box(next(photo_frames(spec.face, size, 0.1, fps)))
+            face_h = probe[3] / size[1] if probe else 0.25
+            share = 0.95 * (0.085 if clear else 0.13) / face_h
+        elif d in ("portrait", "rotated_meta"):
+            size, share = (720, 1280), 0.6
+            rotation = 90 if d == "rotated_meta" else 0
+        elif d == "low_resolution":
+            size = (480, 270)
+        elif d == "low_frame_rate":
+            fps = 12
+        elif d == "backlit":
+            wall = bright_wall
+        elif d == "dead_air_start":
+            seconds = 13.0
+        first = next(photo_frames(spec.face, size, 0.1, fps, share=share, wall=wall))
+        face_box = _face_box(first)
+        base = photo_frames(spec.face, size, seconds, fps, share=share, wall=wall)
+        if d == "no_face":
+            base = (np.broadcast_to(np.array(wall, np.uint8), f.shape) for f in base)
+        if d == "dead_air_start":  # standing still, silent, for the first 6 s
+            base = (first if i / fps < 6.0 else f for i, f in enumerate(base))
+
+    # 2. the defect on each frame
+    vfx = video_defect(d, strength, face_box, seed)
+
+    grain_rng = np.random.default_rng(seed + 1000)
+    grain: list[np.ndarray] = []
+
+    def frames() -> Iterator[np.ndarray]:
+        for i, f in enumerate(base):
+            g = f.astype(np.float32)
+            if d == "backlit":  # the wall is bright (a window behind), the person underlit
+                if spec.face in CLIPS:
+                    g *= 0.4 if clear else 0.7
+                    g[:, : g.shape[1] // 5] = 250
+                    g[:, -g.shape[1] // 5:] = 250
+                else:
+                    wall_px = np.all(np.abs(f.astype(np.int16) - np.array(bright_wall)) < 3, axis=2)
+                    g = np.where(wall_px[..., None], g, g * (0.4 if clear else 0.7))
+            g = vfx(i, g)
+            # sensor noise, as every camera has (after exposure: a dark picture is not a clean one)
+            if not grain:
+                grain.extend(grain_rng.normal(0, 1.5, g.shape).astype(np.float32) for _ in range(5))
+            if g.shape == grain[0].shape:
+                g = g + grain[i % len(grain)]
+            g = np.clip(g, 0, 255).astype(np.uint8)
+            yield np.ascontiguousarray(np.rot90(g, k=1)) if rotation == 90 else g
+
+    # 3. the sound
+    if spec.face in CLIPS:
+        voice = clip_audio / max(active_rms(clip_audio), 1e-9) * 10 ** (-24.0 / 20)
+        n_audio = int(seconds * SR)
+        voice = np.concatenate([voice[:n_audio], np.zeros(max(0, n_audio - len(voice)))])
+    else:
+        voice = voice_track(spec.voice, seconds, lead_s=6.5 if d == "dead_air_start" else 0.4)
+    audio = _audio_defect(d, strength, voice, room_tone(len(voice) / SR, seed), seed)
+
+    write_tape(path + ".part.mp4", frames(), fps, None if d == "no_audio" else audio, SR,
+               gop=int(round(fps)), crf=23, rotation=rotation)
+    os.replace(path + ".part.mp4", path)
+    return path
+
+
+def _audio_defect(d: str, strength: str, voice: np.ndarray, tone: np.ndarray, seed: int) -> np.ndarray:
+    """Mix voice and room tone with the defect; returns (samples, 2)."""
+    from scipy import signal
+
+    clear = strength == "clear"
+    rng = np.random.default_rng(seed)
+    if d == "too_quiet":
+        voice = voice * 10 ** ((-46.0 if clear else -33.0) / 20 - (-24.0) / 20)
+    if d == "too_loud":
+        voice = voice * 10 ** ((-7.0 if clear else -11.5) / 20 - (-24.0) / 20)
+        voice = np.tanh(voice * 1.2) / 1.2 * 0.95  # a limiter, as phones have
+    if d == "clipped":
+        voice = np.clip(voice * 10 ** ((24.0 if clear else 12.0) / 20), -1.0, 1.0)
+    if d == "reverb":
+        voice = signal.fftconvolve(voice, rir(1.1 if clear else 0.6, seed))[: len(voice)]
+        voice = voice / max(active_rms(voice), 1e-9) * 10 ** (-24.0 / 20)
+    x = voice + tone
+    if d == "noisy":
+        noise = _wav(NOISES[seed % len(NOISES)])
+        noise = np.resize(noise, len(x))
+        snr = 3.0 if clear else 16.0
+        noise = noise / np.sqrt(np.mean(noise ** 2)) * active_rms(voice) * 10 ** (-snr / 20)
+        x = voice + noise
+    if d == "hum":
+        t = np.arange(len(x)) / SR
+        f0 = 50 if seed % 2 else 60
+        level = -38.0 if clear else -58.0
+        hum = sum(np.sin(2 * np.pi * k * f0 * t) / k for k in (1, 2, 3))
+        x = x + hum / np.sqrt(np.mean(hum ** 2)) * 10 ** (level / 20)
+    if d == "silent_audio":
+        x = np.zeros_like(x)
+    stereo = np.stack([x, x], axis=1)
+    if d == "dead_channel":
+        stereo[:, 1] = 0.0
+    if d == "dropouts":
+        speech_idx = np.flatnonzero(np.abs(voice) > 0.02)
+        for c in np.linspace(0.25, 0.75, 3):
+            at = speech_idx[int(c * (len(speech_idx) - 1))]
+            stereo[at: at + int(0.15 * SR)] = 0.0
+    _ = rng
+    return stereo
+
+
+def build(out_dir: str, small: bool = False) -> list[Spec]:
+    os.makedirs(out_dir, exist_ok=True)
+    items = specs(small)
+    for i, spec in enumerate(items):
+        render(spec, out_dir, seed=i + 1)
+    with open(os.path.join(out_dir, "labels.json"), "w") as fh:
+        json.dump([asdict(s) for s in items], fh, indent=1)
+    return items
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=os.path.join(HERE, ".cache", "corpus"))
+    ap.add_argument("--small", action="store_true")
+    args = ap.parse_args()
+    if not os.path.isdir(REAL):
+        print(f"corpus: {REAL} is not present", file=sys.stderr)
+        return 2
+    items = build(args.out, args.small)
+    print(f"{len(items)} tapes in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
