@@ -124,3 +124,86 @@ def test_strict_makes_warnings_fail(tmp_path):
     sf.write(path, np.stack([x, x], axis=1), 48000)
     assert run_cli(str(path)).returncode == 0
     assert run_cli(str(path), "--strict").returncode == 1
+
+
+def _folder(tmp_path):
+    import shutil
+
+    for name in ("clean_take.mp4", "dark_take.mp4"):
+        shutil.copy(SAMPLES / name, tmp_path / name)
+    return tmp_path
+
+
+def test_jsonl_gives_one_valid_report_per_line(tmp_path):
+    folder = _folder(tmp_path)
+    r = run_cli(str(folder), "--jsonl", "--jobs", "2")
+    lines = r.stdout.strip().splitlines()
+    assert len(lines) == 2
+    docs = [json.loads(line) for line in lines]
+    for d in docs:
+        jsonschema.validate(d, SCHEMA)
+    assert sorted(d["verdict"] for d in docs) == ["fail", "pass"]
+    assert r.returncode == 1
+
+
+def test_csv_is_written_atomically_with_a_row_per_file(tmp_path):
+    import csv
+
+    folder = _folder(tmp_path / "tapes" if (tmp_path / "tapes").mkdir() is None else tmp_path)
+    out = tmp_path / "report.csv"
+    r = run_cli(str(folder), "--csv", str(out), "--quiet")
+    assert r.returncode == 1
+    rows = list(csv.DictReader(out.open()))
+    assert [os.path.basename(x["path"]) for x in rows] == ["clean_take.mp4", "dark_take.mp4"]
+    assert rows[1]["verdict"] == "fail" and "face.underexposed:fail" in rows[1]["findings"]
+    assert float(rows[0]["face_visible_ratio"]) == 1.0
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".selftape-")]  # no temp file left
+
+
+def test_csv_never_overwrites_an_input(tmp_path):
+    folder = _folder(tmp_path)
+    target = folder / "clean_take.mp4"
+    before = target.read_bytes()
+    r = run_cli(str(target), "--csv", str(target))
+    assert r.returncode == 2
+    assert target.read_bytes() == before
+
+
+def test_threshold_precedence_flag_over_config_over_default(tmp_path):
+    sample = str(SAMPLES / "dark_take.mp4")  # face luma about 0.11
+    cfg = tmp_path / "selftape.toml"
+    cfg.write_text('[thresholds]\n"face.underexposed.warn_luma" = 0.05\n"face.underexposed.fail_luma" = 0.02\n')
+    # default: fails; config lowers the limit below the measured face: passes; the flag raises it again
+    assert run_cli(sample).returncode == 1
+    assert run_cli(sample, "--config", str(cfg)).returncode == 0
+    assert run_cli(sample, "--config", str(cfg), "--threshold", "face.underexposed.warn_luma=0.25",
+                   "--threshold", "face.underexposed.fail_luma=0.14").returncode == 1
+
+
+def test_pyproject_table_is_found_upward_from_the_working_directory(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.selftape-check]\ndisable = ["face.underexposed"]\n')
+    sub = tmp_path / "a" / "b"
+    sub.mkdir(parents=True)
+    r = subprocess.run([sys.executable, "-m", "selftape_check.cli", str(SAMPLES / "dark_take.mp4")],
+                       capture_output=True, text=True, cwd=sub, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_bad_config_is_a_usage_error(tmp_path):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('[thresholds]\n"no.such.key" = 1\n')
+    r = run_cli(str(SAMPLES / "clean_take.mp4"), "--config", str(cfg))
+    assert r.returncode == 2 and "no.such.key" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_fail_on_warn(tmp_path):
+    import numpy as np
+    import soundfile as sf
+
+    from selftape_check.testing import sine
+
+    path = tmp_path / "loud.wav"
+    x = sine(1000, 3.0, 48000, -2.0)
+    sf.write(path, np.stack([x, x], axis=1), 48000)
+    assert run_cli(str(path), "--fail-on", "warn").returncode == 1
+    assert run_cli(str(path), "--fail-on", "fail").returncode == 0

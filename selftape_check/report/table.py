@@ -1,0 +1,70 @@
+"""CSV (one row per file, the key metrics) and the terminal summary table of a folder scan."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from typing import Sequence
+
+from ..model import Report
+
+CSV_COLUMNS = [
+    "path", "status", "verdict", "error_type", "duration_s", "display_width", "display_height", "fps",
+    "face_visible_ratio", "face_luma_median", "eyes_visible_ratio", "sharpness_median", "integrated_lufs",
+    "speech_lufs", "true_peak_dbtp", "noise_floor_dbfs", "snr_db", "findings",
+]
+
+
+def csv_text(reports: Sequence[Report]) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for r in reports:
+        w.writerow(csv_row(r))
+    return out.getvalue()
+
+
+def csv_row(r: Report) -> list:
+    m = r.media
+    vm = r.metrics.get("video", {}) if r.metrics else {}
+    am = r.metrics.get("audio", {}) if r.metrics else {}
+    v = m.video if m is not None else None
+    cells = {
+        "path": r.path, "status": r.status, "verdict": r.verdict or "",
+        "error_type": r.error.type if r.error else "",
+        "duration_s": round(m.duration_s, 3) if m else "",
+        "display_width": v.display_width if v else "", "display_height": v.display_height if v else "",
+        "fps": round(v.fps, 3) if v and v.fps else "",
+        "findings": ";".join(f"{f.check}:{f.severity}" for f in r.findings),
+    }
+    for key in ("face_visible_ratio", "face_luma_median", "eyes_visible_ratio", "sharpness_median"):
+        cells[key] = "" if vm.get(key) is None else vm[key]
+    for key in ("integrated_lufs", "speech_lufs", "true_peak_dbtp", "noise_floor_dbfs", "snr_db"):
+        cells[key] = "" if am.get(key) is None else am[key]
+    return [cells[c] for c in CSV_COLUMNS]
+
+
+def summary_table(reports: Sequence[Report], skipped: int, colour: bool) -> str:
+    from .text import _COLOURS
+
+    def c(code: str, text: str) -> str:
+        return f"\x1b[{_COLOURS[code]}m{text}\x1b[0m" if colour else text
+
+    name_w = min(48, max(4, *(len(os.path.basename(r.path)) for r in reports)))
+    lines = [f"{'file':<{name_w}}  verdict  top problems"]
+    for r in reports:
+        name = os.path.basename(r.path)[:name_w]
+        if r.status == "error":
+            lines.append(f"{name:<{name_w}}  {c('error', 'ERROR  ')}  {r.error.type}: {r.error.message[-60:]}")
+            continue
+        top = ", ".join(f.check for f in r.findings if f.severity != "info")
+        top = (top[:67] + "...") if len(top) > 70 else (top or "-")
+        lines.append(f"{name:<{name_w}}  {c(r.verdict, f'{r.verdict.upper():<7}')}  {top}")
+    counts = {k: sum(1 for r in reports if (r.verdict or "error") == k) for k in ("pass", "warn", "fail", "error")}
+    total = f"{len(reports)} file{'s' if len(reports) != 1 else ''}: " + ", ".join(
+        f"{v} {k}" for k, v in counts.items() if v)
+    if skipped:
+        total += f" ({skipped} non-media or hidden files skipped)"
+    lines.append(total)
+    return "\n".join(lines)
