@@ -156,6 +156,7 @@ def main(paths, as_json, as_jsonl, csv_path, thorough, strict, fail_on, jobs, ti
     from .config import ConfigError, load
     from .judge import CHECKS
     from .report import render_text, report_to_dict, reports_document
+    from .report.json import display_path
     from .report.table import csv_text, summary_table
 
     if as_json and as_jsonl:
@@ -198,7 +199,7 @@ def main(paths, as_json, as_jsonl, csv_path, thorough, strict, fail_on, jobs, ti
         reports[i] = report
         if report.status == "error":
             _clear_progress(progress)
-            click.echo(f"selftape-check: {report.error.message}", err=True)
+            click.echo(f"selftape-check: {display_path(report.error.message)}", err=True)
         if as_jsonl:
             click.echo(json.dumps(report_to_dict(report), ensure_ascii=False))
             sys.stdout.flush()

@@ -68,8 +68,11 @@ def write_tape(
     gop: int | None = None,
     rotation: int = 0,
     video_codec: str = "libx264",
+    pix_fmt: str = "yuv420p",
     audio_codec: str = "aac",
     audio_bitrate: int = 128000,
+    timestamps: list[int] | None = None,
+    container_format: str | None = None,
 ) -> None:
     """Encode RGB uint8 frames and float audio (samples,) or (samples, channels) in -1..1.
 
@@ -78,7 +81,7 @@ def write_tape(
     """
     import av
 
-    container = av.open(path, mode="w")
+    container = av.open(path, mode="w", format=container_format)
     vstream = astream = None
     frame_list = frames
     if frames is not None:
@@ -88,7 +91,7 @@ def write_tape(
         rate = Fraction(fps).limit_denominator(1001)
         vstream = container.add_stream(video_codec, rate=rate)
         vstream.width, vstream.height = w, h
-        vstream.pix_fmt = "yuv420p"
+        vstream.pix_fmt = pix_fmt
         opts = {"crf": str(crf), "preset": "veryfast"} if video_codec == "libx264" else {}
         if gop:
             vstream.codec_context.gop_size = gop
@@ -115,7 +118,7 @@ def write_tape(
     if vstream is not None:
         for i, rgb in enumerate(frame_list):
             vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
-            vf.pts = i
+            vf.pts = i if timestamps is None else timestamps[i]
             vf.time_base = 1 / rate
             for packet in vstream.encode(vf):
                 container.mux(packet)
@@ -132,6 +135,9 @@ def write_tape(
             elif fmt == "s16":
                 pcm = (np.clip(chunk.T, -1, 1) * 32767).astype(np.int16).reshape(1, -1)
                 af = av.AudioFrame.from_ndarray(pcm, format="s16", layout=layout)
+            elif fmt == "s32":
+                pcm = (np.clip(chunk.T, -1, 1) * 2147483647).astype(np.int32).reshape(1, -1)
+                af = av.AudioFrame.from_ndarray(pcm, format="s32", layout=layout)
             elif fmt == "s16p":
                 pcm = (np.clip(chunk, -1, 1) * 32767).astype(np.int16)
                 af = av.AudioFrame.from_ndarray(np.ascontiguousarray(pcm), format="s16p", layout=layout)

@@ -37,7 +37,8 @@ def energy_mean_db(levels_db: np.ndarray) -> float | None:
 def pause_mask(a: AudioSeries) -> np.ndarray:
     """Hops that are background, not speech: away (0.2 s) from any speech, and not digital silence."""
     guard = int(round(0.2 / a.hop_s))
-    near_speech = np.convolve(a.speech.astype(np.int8), np.ones(2 * guard + 1, dtype=np.int8), "same") > 0
+    full = np.convolve(a.speech.astype(np.int32), np.ones(2 * guard + 1, dtype=np.int32), "full")
+    near_speech = full[guard: guard + len(a.speech)] > 0  # dilated by `guard` hops, same length
     return ~near_speech & (a.digital_zero_ratio < 0.5)
 
 

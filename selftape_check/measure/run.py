@@ -9,9 +9,13 @@ import av
 from ..errors import AnalysisError
 from ..media.audio import AudioDecoder
 from ..media.frames import SamplingSettings, VideoSampler, keyframe_times, plan_decode
+from ..media.memory import release_free_memory
 from ..model import Measurements, MediaInfo
 from .audio import AudioMeter
 from .video import VideoMeter
+
+
+TRIM_EVERY_PACKETS = 4096  # about 20-40 s of a typical tape
 
 
 def measure_container(
@@ -46,8 +50,11 @@ def measure_container(
     try:
         for packet in container.demux(streams):
             packets += 1
-            if deadline is not None and packets % 64 == 0 and time.monotonic() > deadline:
-                raise AnalysisError("timeout", f"{media.path}: analysis took longer than the time limit")
+            if packets % 64 == 0:
+                if deadline is not None and time.monotonic() > deadline:
+                    raise AnalysisError("timeout", f"{media.path}: analysis took longer than the time limit")
+                if packets % TRIM_EVERY_PACKETS == 0:
+                    release_free_memory()
             if packet.stream is vstream and sampler is not None:
                 if packet.size == 0:
                     continue

@@ -23,6 +23,12 @@ def _clean(x: Any) -> Any:
     return x
 
 
+def display_path(path: str) -> str:
+    """A file name that is not valid UTF-8 (bytes decoded with surrogateescape) with U+FFFD in place of
+    the bad bytes, so JSON and CSV stay valid UTF-8."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
     from .. import __version__
 
@@ -45,9 +51,10 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": __version__},
-        "file": {"path": report.path, "size_bytes": report.size_bytes},
+        "file": {"path": display_path(report.path), "size_bytes": report.size_bytes},
         "status": report.status,
-        "error": None if report.error is None else {"type": report.error.type, "message": report.error.message},
+        "error": None if report.error is None else {"type": report.error.type,
+                                                    "message": display_path(report.error.message)},
         "verdict": report.verdict,
         "media": media,
         "findings": [

@@ -8,6 +8,7 @@ import os
 from typing import Sequence
 
 from ..model import Report
+from .json import display_path
 
 CSV_COLUMNS = [
     "path", "status", "verdict", "error_type", "duration_s", "display_width", "display_height", "fps",
@@ -31,7 +32,7 @@ def csv_row(r: Report) -> list:
     am = r.metrics.get("audio", {}) if r.metrics else {}
     v = m.video if m is not None else None
     cells = {
-        "path": r.path, "status": r.status, "verdict": r.verdict or "",
+        "path": display_path(r.path), "status": r.status, "verdict": r.verdict or "",
         "error_type": r.error.type if r.error else "",
         "duration_s": round(m.duration_s, 3) if m else "",
         "display_width": v.display_width if v else "", "display_height": v.display_height if v else "",
@@ -54,9 +55,10 @@ def summary_table(reports: Sequence[Report], skipped: int, colour: bool) -> str:
     name_w = min(48, max(4, *(len(os.path.basename(r.path)) for r in reports)))
     lines = [f"{'file':<{name_w}}  verdict  top problems"]
     for r in reports:
-        name = os.path.basename(r.path)[:name_w]
+        name = display_path(os.path.basename(r.path))[:name_w]
         if r.status == "error":
-            lines.append(f"{name:<{name_w}}  {c('error', 'ERROR  ')}  {r.error.type}: {r.error.message[-60:]}")
+            why = r.error.message.split(": ", 1)[-1]
+            lines.append(f"{name:<{name_w}}  {c('error', 'ERROR  ')}  {r.error.type}: {why[:60]}")
             continue
         top = ", ".join(f.check for f in r.findings if f.severity != "info")
         top = (top[:67] + "...") if len(top) > 70 else (top or "-")

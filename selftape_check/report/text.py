@@ -26,9 +26,12 @@ def render_text(report: Report, colour: bool = False) -> str:
     def c(code: str, text: str) -> str:
         return f"\x1b[{_COLOURS[code]}m{text}\x1b[0m" if colour else text
 
+    from .json import display_path
+
     lines: list[str] = []
     if report.status == "error":
-        lines.append(f"{c('bold', report.path)}  {c('error', 'ERROR')}  {report.error.message}")
+        lines.append(f"{c('bold', display_path(report.path))}  {c('error', 'ERROR')}  "
+                     f"{display_path(report.error.message)}")
         return "\n".join(lines) + "\n"
     m = report.media
     desc = [format_time(m.duration_s)]
@@ -38,7 +41,7 @@ def render_text(report: Report, colour: bool = False) -> str:
     if m.audio is not None:
         desc.append(f"{m.audio.sample_rate / 1000:g} kHz {'mono' if m.audio.channels == 1 else 'stereo'}")
     verdict = report.verdict
-    lines.append(f"{c('bold', report.path)}  ({', '.join(desc)})")
+    lines.append(f"{c('bold', display_path(report.path))}  ({', '.join(desc)})")
     headline = {"pass": "Casting can see your eyes and hear your voice.",
                 "warn": "Worth fixing before you send it.",
                 "fail": "Casting is likely to pass on this tape as it is."}[verdict]

@@ -1,0 +1,278 @@
+"""Every file a user or an upload form can throw at it: a report or one clear error line, never a
+traceback or a hang; JSON always parses; inputs are never changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from selftape_check.testing import sine, write_tape
+
+from .conftest import SAMPLES
+
+ERROR_TYPES = {"not_found", "unreadable", "not_media", "no_streams", "truncated", "timeout", "too_large"}
+
+
+def run_json(*args: str, timeout: float = 240) -> tuple[int, dict | None, str]:
+    r = subprocess.run([sys.executable, "-m", "selftape_check.cli", "--json", *args], capture_output=True,
+                       text=True, timeout=timeout)
+    assert "Traceback" not in r.stderr, r.stderr
+    doc = json.loads(r.stdout) if r.stdout.strip() else None
+    return r.returncode, doc, r.stderr
+
+
+def check_outcome(path, expect: str | set[str] = "ok") -> dict:
+    """Run the CLI on `path`; the file's bytes and mtime must not change; JSON must parse."""
+    before = (open(path, "rb").read(), os.stat(path).st_mtime_ns)
+    code, doc, err = run_json(str(path))
+    assert (open(path, "rb").read(), os.stat(path).st_mtime_ns) == before, "the input file was changed"
+    assert doc is not None
+    if doc["status"] == "error":
+        assert code == 2 and len(err.strip().splitlines()) == 1
+        assert doc["error"]["type"] in ERROR_TYPES
+    else:
+        assert code in (0, 1)
+    outcome = doc["status"] if doc["status"] == "ok" else doc["error"]["type"]
+    allowed = {expect} if isinstance(expect, str) else expect
+    assert outcome in allowed, (outcome, doc.get("error"))
+    return doc
+
+
+def frames(n: int, w: int = 320, h: int = 240, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    base = rng.integers(40, 200, (h, w, 3), dtype=np.uint8)
+    for i in range(n):
+        yield np.roll(base, i, axis=1)
+
+
+def tone(seconds: float, sr: int = 48000, channels: int = 2) -> np.ndarray:
+    x = sine(440, seconds, sr, -12.0)
+    return np.stack([x] * channels, axis=1)
+
+
+# ------------------------------------------------------------------ broken containers
+@pytest.mark.parametrize("cut", [0.1, 0.5, 0.9])
+def test_truncated_mp4(tmp_path, cut):
+    data = (SAMPLES / "clean_take.mp4").read_bytes()
+    path = tmp_path / f"cut{int(cut * 100)}.mp4"
+    path.write_bytes(data[: int(len(data) * cut)])
+    check_outcome(path, {"not_media", "truncated", "ok"})
+
+
+def test_mp4_without_moov_atom(tmp_path):
+    data = (SAMPLES / "clean_take.mp4").read_bytes()
+    out, pos = b"", 0
+    while pos + 8 <= len(data):  # walk the top-level boxes and drop the index ('moov')
+        size = int.from_bytes(data[pos:pos + 4], "big")
+        kind = data[pos + 4:pos + 8]
+        if kind != b"moov":
+            out += data[pos:pos + size]
+        pos += size
+    assert len(out) < len(data)
+    path = tmp_path / "nomoov.mp4"
+    path.write_bytes(out)
+    check_outcome(path, {"not_media", "truncated", "no_streams"})
+
+
+def test_bit_flips_mid_file_still_report(tmp_path):
+    data = bytearray((SAMPLES / "clean_take.mp4").read_bytes())
+    rng = random.Random(3)
+    for _ in range(200):
+        pos = rng.randrange(len(data) // 4, 3 * len(data) // 4)
+        data[pos] ^= 1 << rng.randrange(8)
+    path = tmp_path / "flipped.mp4"
+    path.write_bytes(bytes(data))
+    check_outcome(path, {"ok", "truncated"})
+
+
+# ------------------------------------------------------------------ odd but valid media
+def test_audio_only_wav_skips_picture_checks(tmp_path):
+    path = tmp_path / "voice.wav"
+    sf.write(path, tone(2.0), 48000)
+    doc = check_outcome(path)
+    assert doc["media"]["video"] is None and any("picture checks skipped" in s for s in doc["skipped"])
+
+
+def test_single_frame_and_half_second(tmp_path):
+    one = tmp_path / "one.mp4"
+    write_tape(str(one), frames(1), 25, None)
+    check_outcome(one)
+    half = tmp_path / "half.mp4"
+    write_tape(str(half), frames(12), 25, tone(0.5))
+    check_outcome(half)
+
+
+@pytest.mark.parametrize("w,h", [(16, 16), (641, 359)])
+def test_tiny_and_odd_dimensions(tmp_path, w, h):
+    path = tmp_path / f"{w}x{h}.mkv"
+    write_tape(str(path), frames(10, w, h), 25, None, pix_fmt="yuv444p")
+    doc = check_outcome(path)
+    assert (doc["media"]["video"]["width"], doc["media"]["video"]["height"]) == (w, h)
+
+
+def test_8k_frame_memory_stays_bounded(tmp_path):
+    path = tmp_path / "8k.mp4"
+    write_tape(str(path), frames(2, 7680, 4320), 1, None, crf=40)
+    doc = check_outcome(path)
+    assert doc["media"]["video"]["width"] == 7680
+
+
+def test_variable_frame_rate(tmp_path):
+    path = tmp_path / "vfr.mp4"
+    stamps = [0, 1, 2, 4, 5, 7, 8, 9, 12, 13, 14, 15, 17, 20, 21, 22, 25, 26, 27, 29]
+    write_tape(str(path), frames(len(stamps)), 30, None, timestamps=stamps)
+    check_outcome(path)
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_rotation_metadata(tmp_path, rotation):
+    path = tmp_path / f"rot{rotation}.mp4"
+    write_tape(str(path), frames(10, 320, 180), 25, None, rotation=rotation)
+    doc = check_outcome(path)
+    v = doc["media"]["video"]
+    assert v["rotation"] == rotation
+    assert (v["display_width"], v["display_height"]) == ((180, 320) if rotation in (90, 270) else (320, 180))
+
+
+@pytest.mark.parametrize("name,codec,pix,audio_codec", [
+    ("hevc.mp4", "libx265", "yuv420p", "aac"),
+    ("vp9.webm", "libvpx-vp9", "yuv420p", "libopus"),
+    ("prores.mov", "prores", "yuv422p10le", "pcm_s16le"),
+    ("mjpeg.avi", "mjpeg", "yuvj420p", "pcm_s16le"),
+    ("h264.mkv", "libx264", "yuv420p", "flac"),
+])
+def test_other_codecs_and_containers(tmp_path, name, codec, pix, audio_codec):
+    path = tmp_path / name
+    write_tape(str(path), frames(12, 320, 240), 24, tone(0.5), video_codec=codec, pix_fmt=pix,
+               audio_codec=audio_codec)
+    doc = check_outcome(path)
+    assert doc["media"]["video"] is not None and doc["media"]["audio"] is not None
+
+
+def test_animated_gif(tmp_path):
+    path = tmp_path / "anim.gif"
+    write_tape(str(path), frames(8, 160, 120), 10, None, video_codec="gif", pix_fmt="rgb8")
+    check_outcome(path)
+
+
+@pytest.mark.parametrize("channels,sr", [(8, 48000), (1, 8000)])
+def test_many_channels_and_low_rate_audio(tmp_path, channels, sr):
+    path = tmp_path / f"a{channels}_{sr}.wav"
+    sf.write(path, tone(2.0, sr, channels), sr)
+    doc = check_outcome(path)
+    assert doc["media"]["audio"]["channels"] == channels and doc["media"]["audio"]["sample_rate"] == sr
+
+
+def test_two_audio_tracks_uses_the_first(tmp_path):
+    import av
+
+    path = tmp_path / "two_tracks.mkv"
+    with av.open(str(path), "w") as c:
+        streams = [c.add_stream("flac", rate=48000, layout="stereo") for _ in range(2)]
+        x = tone(1.0).T.astype(np.float32)
+        for k, s in enumerate(streams):
+            for start in range(0, x.shape[1], 4096):
+                chunk = (np.clip(x[:, start:start + 4096] * (1 if k == 0 else 0.1), -1, 1) * 32767).astype(np.int16)
+                f = av.AudioFrame.from_ndarray(chunk.T.reshape(1, -1).copy(), format="s16", layout="stereo")
+                f.sample_rate, f.pts = 48000, start
+                for p in s.encode(f):
+                    c.mux(p)
+            for p in s.encode():
+                c.mux(p)
+    doc = check_outcome(path)
+    assert doc["media"]["audio"]["channels"] == 2
+
+
+# ------------------------------------------------------------------ names, permissions, folders
+def test_space_and_non_utf8_file_names(tmp_path):
+    data = (SAMPLES / "clean_take.mp4").read_bytes()
+    spaced = tmp_path / "my take  3 (final).mp4"
+    spaced.write_bytes(data)
+    check_outcome(spaced)
+    raw = os.path.join(os.fsencode(tmp_path), b"take-\xff\xfe.mp4")
+    with open(raw, "wb") as fh:
+        fh.write(data)
+    r = subprocess.run([sys.executable, "-m", "selftape_check.cli", "--json", os.fsencode(tmp_path)],
+                       capture_output=True, timeout=240)
+    assert b"Traceback" not in r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["summary"]["files"] == 2 and doc["summary"]["error"] == 0
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files without read permission")
+def test_file_without_read_permission(tmp_path):
+    path = tmp_path / "locked.mp4"
+    path.write_bytes((SAMPLES / "clean_take.mp4").read_bytes())
+    path.chmod(0)
+    try:
+        code, doc, _ = run_json(str(path))
+        assert code == 2 and doc["error"]["type"] == "unreadable"
+    finally:
+        path.chmod(0o644)
+
+
+def test_symlink_loop_and_many_files_in_a_folder(tmp_path):
+    folder = tmp_path / "roll"
+    (folder / "sub").mkdir(parents=True)
+    os.symlink(folder, folder / "sub" / "loop")
+    x = tone(0.3, 8000, 1)
+    for i in range(500):
+        sf.write(folder / f"clip{i:03d}.wav", x, 8000)
+    (folder / ".hidden.mp4").write_bytes(b"x")
+    code, doc, _ = run_json(str(folder), "--jobs", "2", timeout=600)
+    assert doc["summary"]["files"] == 500 and doc["summary"]["error"] == 0
+    assert code in (0, 1)
+
+
+def test_timeout_reports_and_moves_on(tmp_path):
+    # a minute of sound is more than a millisecond's work: the time limit stops it
+    path = tmp_path / "long.wav"
+    sf.write(path, tone(60.0, 48000, 2), 48000)
+    from selftape_check import analyze
+
+    report = analyze(path, timeout_s=1e-3)
+    assert report.status == "error" and report.error.type == "timeout"
+
+
+# VmHWM (this process's own peak, reset at exec), not ru_maxrss (which keeps the forking parent's peak)
+PEAK_RSS = """
+import sys
+from selftape_check import analyze
+r = analyze(sys.argv[1])
+hwm = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
+print(r.status, r.media.duration_s if r.media else 0, hwm)
+"""
+
+
+def _peak_rss_kb(path) -> tuple[str, float, int]:
+    out = subprocess.run([sys.executable, "-c", PEAK_RSS, str(path)], capture_output=True, text=True,
+                         timeout=600, check=True).stdout.split()
+    return out[0], float(out[1]), int(out[2])
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc for the peak memory")
+def test_two_hour_tape_in_bounded_memory(tmp_path):
+    """Frames and audio are never held: only the 20 ms measurement series grow with duration (about
+    30 MB an hour). A 2-hour tape peaks under 400 MB and less than 100 MB above a 1-minute one."""
+    rng = np.random.default_rng(0)
+    base = rng.integers(0, 255, (36, 64, 3), dtype=np.uint8)
+
+    def make(path, seconds):
+        x = sine(300, seconds, 8000, -20.0) + rng.normal(0, 0.001, int(seconds * 8000))
+        write_tape(str(path), (np.roll(base, i % 64, axis=1) for i in range(int(seconds))), 1, x, 8000, gop=1)
+
+    short, long = tmp_path / "1min.mp4", tmp_path / "2h.mp4"
+    make(short, 60)
+    make(long, 7200)
+    s_status, s_dur, s_rss = _peak_rss_kb(short)
+    l_status, l_dur, l_rss = _peak_rss_kb(long)
+    assert (s_status, l_status) == ("ok", "ok") and l_dur == pytest.approx(7200, abs=2)
+    assert l_rss - s_rss < 100 * 1024, (s_rss, l_rss)
+    assert l_rss < 400 * 1024
