@@ -14,7 +14,6 @@ from ..model import Measurements, MediaInfo
 from .audio import AudioMeter
 from .video import VideoMeter
 
-
 TRIM_EVERY_PACKETS = 4096  # about 20-40 s of a typical tape
 
 
