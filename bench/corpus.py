@@ -27,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 
-from selftape_check.testing import pink_noise, place_on_wall, write_tape  # noqa: E402
+from selftape_check.testing import pink_noise, place_on_wall, room, write_tape  # noqa: E402
 
 REAL = os.path.join(os.path.dirname(ROOT), "shared", "data", "real")
 SR = 48000
@@ -77,25 +77,29 @@ DEFECTS: dict[str, tuple[list[str], list[str], list[str]]] = {
     "overexposed": (["face.overexposed"], ["image.blurry", "face.eyes_hidden", "face.missing"], ["face.overexposed"]),
     "backlit": (["face.backlit"], ["face.underexposed", "image.noisy", "face.eyes_hidden"], ["face.backlit"]),
     "split_light": (["face.uneven_light"], ["face.underexposed", "face.eyes_hidden"], ["face.uneven_light"]),
-    "too_small": (["face.too_small"], ["face.eyes_hidden", "face.missing", "image.blurry"], ["face.too_small"]),
-    "portrait": (["video.portrait"], ["face.cropped", "face.too_small"], []),
-    "rotated_meta": (["video.portrait"], ["face.cropped", "face.too_small"], []),
+    # a small or tall frame puts the eyes low: framing findings come with it
+    "too_small": (["face.too_small"], ["face.eyes_hidden", "face.missing", "image.blurry", "face.off_center"],
+                  ["face.too_small"]),
+    "portrait": (["video.portrait"], ["face.cropped", "face.too_small", "face.off_center"], []),
+    "rotated_meta": (["video.portrait"], ["face.cropped", "face.too_small", "face.off_center"], []),
     "no_face": (["face.missing"], ["image.blurry", "video.frozen"], []),
     "eyes_covered": (["face.eyes_hidden"], ["face.missing", "face.underexposed"], ["face.eyes_hidden"]),
     "blur": (["image.blurry"], ["face.eyes_hidden", "face.missing"], ["image.blurry", "face.eyes_hidden"]),
-    "grain": (["image.noisy"], ["image.blurry"], ["image.noisy"]),
+    "grain": (["image.noisy"], ["image.blurry", "face.eyes_hidden"], ["image.noisy"]),
     "color_cast": (["image.color_cast"], [], ["image.color_cast"]),
     "flicker": (["image.flicker"], [], ["image.flicker"]),
     "shake": (["camera.shaky"], ["image.blurry"], ["camera.shaky"]),
-    "low_resolution": (["video.low_resolution"], ["image.blurry", "face.missing", "face.eyes_hidden"], []),
+    "low_resolution": (["video.low_resolution"], ["image.blurry", "face.missing", "face.eyes_hidden",
+                                                  "image.noisy"], []),
     "low_frame_rate": (["video.low_frame_rate"], [], []),
-    "black_frames": (["video.black_frames"], ["video.frozen"], ["video.black_frames"]),
+    "black_frames": (["video.black_frames"], ["video.frozen", "face.missing"], ["video.black_frames"]),
     "frozen": (["video.frozen"], [], ["video.frozen"]),
     "dead_air_start": (["edit.dead_air"], [], []),
     "too_quiet": (["audio.too_quiet"], ["audio.noisy"], ["audio.too_quiet"]),
     "too_loud": (["audio.too_loud"], ["audio.clipping"], ["audio.too_loud"]),
     "clipped": (["audio.clipping"], ["audio.too_loud"], ["audio.clipping"]),
-    "noisy": (["audio.noisy"], ["audio.echo"], ["audio.noisy"]),
+    # at 3 dB SNR voice activity is guesswork: where speech starts and ends is uncertain
+    "noisy": (["audio.noisy"], ["audio.echo", "edit.dead_air"], ["audio.noisy"]),
     "hum": (["audio.hum"], ["audio.noisy"], ["audio.hum"]),
     "reverb": (["audio.echo"], ["audio.noisy"], ["audio.echo"]),
     "dropouts": (["audio.dropouts"], [], []),
@@ -128,7 +132,8 @@ def specs(small: bool = False) -> list[Spec]:
             continue
         for j in range(per_defect):
             face = faces[(k * 5 + j * 3) % len(faces)]
-            if defect in ("too_small", "portrait", "rotated_meta", "no_face", "low_resolution") and face in CLIPS:
+            if defect in ("too_small", "portrait", "rotated_meta", "no_face", "low_resolution", "low_frame_rate",
+                          "dead_air_start") and face in CLIPS:
                 face = PHOTOS[(k + j) % len(PHOTOS)]
             voice = None if face in CLIPS else VOICES[(k + j) % len(VOICES)]
             extra = list(SOURCE_MAY.get(face, []))
@@ -164,15 +169,32 @@ def _face_box(rgb: np.ndarray) -> tuple[int, int, int, int] | None:
 
 
 def photo_frames(name: str, size: tuple[int, int], seconds: float, fps: float, share: float = 0.95,
-                 wall=(150, 140, 128)) -> Iterator[np.ndarray]:
-    """The photo on a wall, swaying a pixel or two as a person standing still does."""
+                 wall=None, seed: int = 0, still: bool = False) -> Iterator[np.ndarray]:
+    """The photo in a room, swaying and breathing by fractions of a pixel as a person standing still
+    does (the camera, on a tripod, does not move: the room stays put)."""
+    import cv2
+
     w, h = size
-    canvas = place_on_wall(_photo(name), (w + 8, h + 8), height_share=share, wall=wall)
+    background = room((w, h), seed) if wall is None else place_on_wall(
+        np.zeros((2, 2, 3), np.uint8), (w, h), height_share=0.0001, wall=wall)
+    person = place_on_wall(_photo(name), (w, h), height_share=share, wall=(0, 0, 0))
+    ph, pw = _photo(name).shape[:2]
+    sh = int(h * share)
+    sw = int(pw * sh / ph)
+    x0, y0 = (w - sw) // 2, h - sh
+    mask = np.zeros((h, w), np.float32)
+    mask[max(0, y0):, max(0, x0):min(w, x0 + sw)] = 1.0
     for i in range(int(round(seconds * fps))):
         t = i / fps
-        dx = int(round(4 + 2.5 * np.sin(2 * np.pi * 0.23 * t)))
-        dy = int(round(4 + 1.5 * np.sin(2 * np.pi * 0.17 * t + 1.0)))
-        yield canvas[dy:dy + h, dx:dx + w]
+        if still:
+            t = 0.0
+        dx = 1.6 * np.sin(2 * np.pi * 0.23 * t) + 0.4 * np.sin(2 * np.pi * 1.1 * t)
+        dy = 0.8 * np.sin(2 * np.pi * 0.17 * t + 1.0)
+        s = 1.0 + 0.003 * np.sin(2 * np.pi * 0.25 * t)  # breathing
+        m = np.float32([[s, 0, dx + (1 - s) * w / 2], [0, s, dy + (1 - s) * h]])
+        p = cv2.warpAffine(person, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        k = cv2.warpAffine(mask, m, (w, h), flags=cv2.INTER_LINEAR)[..., None]
+        yield (p * k + background * (1 - k)).astype(np.uint8)
 
 
 def clip_frames(name: str, size: tuple[int, int]) -> tuple[list[np.ndarray], float, np.ndarray, int]:
@@ -273,14 +295,20 @@ def video_defect(defect: str, strength: str, face_box, seed: int) -> Callable[[i
             ramp[cx - w // 6: cx + w // 6] = np.linspace(k, 1, 2 * (w // 6))
             return f * ramp[None, :, None]
         return split
-    if defect == "eyes_covered":
+    if defect == "eyes_covered":  # dark sunglasses (clear) or a heavy shadow band (borderline)
         def cover(i, f):
             if face_box is None:
                 return f
             x, y, w, h = face_box
             g = f.copy()
-            top, bot = y + int(h * (0.22 if clear else 0.3)), y + int(h * (0.5 if clear else 0.45))
-            g[top:bot, x + w // 10: x + w - w // 10] = 15.0
+            if clear:
+                for cx in (x + int(0.31 * w), x + int(0.69 * w)):
+                    cv2.ellipse(g, (cx, y + int(0.40 * h)), (int(0.15 * w), int(0.10 * h)), 0, 0, 360,
+                                (18.0, 18.0, 22.0), thickness=-1)
+                cv2.line(g, (x + int(0.44 * w), y + int(0.39 * h)), (x + int(0.56 * w), y + int(0.39 * h)),
+                         (18.0, 18.0, 22.0), thickness=max(2, w // 40))
+            else:
+                g[y + int(0.3 * h): y + int(0.48 * h), x: x + w] *= 0.25
             return g
         return cover
     if defect == "blur":
@@ -338,9 +366,9 @@ def render(spec: Spec, out_dir: str, seed: int) -> str:
         base: Iterator[np.ndarray] = iter(clip)
         rotation = 0
     else:
-        size, fps, seconds, share, wall, rotation = SIZE, FPS, DURATION_S, 0.95, (150, 140, 128), 0
+        size, fps, seconds, share, wall, rotation = SIZE, FPS, DURATION_S, 0.95, None, 0
         if d == "too_small":
-            probe = _face_box(next(photo_frames(spec.face, size, 0.1, fps)))
+            probe = _face_box(next(photo_frames(spec.face, size, 0.1, fps, seed=seed)))
             face_h = probe[3] / size[1] if probe else 0.25
             share = 0.95 * (0.085 if clear else 0.13) / face_h
         elif d in ("portrait", "rotated_meta"):
@@ -354,11 +382,11 @@ def render(spec: Spec, out_dir: str, seed: int) -> str:
             wall = bright_wall
         elif d == "dead_air_start":
             seconds = 13.0
-        first = next(photo_frames(spec.face, size, 0.1, fps, share=share, wall=wall))
+        first = next(photo_frames(spec.face, size, 0.1, fps, share=share, wall=wall, seed=seed))
         face_box = _face_box(first)
-        base = photo_frames(spec.face, size, seconds, fps, share=share, wall=wall)
-        if d == "no_face":
-            base = (np.broadcast_to(np.array(wall, np.uint8), f.shape) for f in base)
+        base = photo_frames(spec.face, size, seconds, fps, share=share, wall=wall, seed=seed)
+        if d == "no_face":  # the empty room
+            base = photo_frames(spec.face, size, seconds, fps, share=0.0005, wall=wall, seed=seed)
         if d == "dead_air_start":  # standing still, silent, for the first 6 s
             base = (first if i / fps < 6.0 else f for i, f in enumerate(base))
 

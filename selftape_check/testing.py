@@ -36,13 +36,17 @@ def scale_to_rms(x: np.ndarray, rms_dbfs: float) -> np.ndarray:
 
 def place_on_wall(subject_rgb: np.ndarray, size: tuple[int, int], *, height_share: float = 0.85,
                   dx: int = 0, dy: int = 0, wall=(150, 140, 128)) -> np.ndarray:
-    """A subject picture standing at the bottom centre of a plain wall (uint8 RGB, `size` = (w, h))."""
+    """A subject picture standing at the bottom centre of a wall (uint8 RGB, `size` = (w, h)). `wall` is
+    a colour (a plain wall, shaded top to bottom) or an (h, w, 3) picture of the room."""
     import cv2
 
     w, h = size
-    frame = np.empty((h, w, 3), dtype=np.uint8)
-    shade = np.linspace(1.05, 0.9, h)[:, None, None]
-    frame[:] = np.clip(np.array(wall, dtype=np.float32)[None, None, :] * shade, 0, 255).astype(np.uint8)
+    if isinstance(wall, np.ndarray) and wall.ndim == 3:
+        frame = cv2.resize(wall, (w, h), interpolation=cv2.INTER_AREA).astype(np.uint8)
+    else:
+        frame = np.empty((h, w, 3), dtype=np.uint8)
+        shade = np.linspace(1.05, 0.9, h)[:, None, None]
+        frame[:] = np.clip(np.array(wall, dtype=np.float32)[None, None, :] * shade, 0, 255).astype(np.uint8)
     sh = int(h * height_share)
     sw = int(subject_rgb.shape[1] * sh / subject_rgb.shape[0])
     subject = cv2.resize(subject_rgb, (sw, sh), interpolation=cv2.INTER_AREA)
@@ -54,6 +58,27 @@ def place_on_wall(subject_rgb: np.ndarray, size: tuple[int, int], *, height_shar
     ch = min(sh - ys0, h - yd0)
     frame[yd0:yd0 + ch, xd0:xd0 + cw] = subject[ys0:ys0 + ch, xs0:xs0 + cw]
     return frame
+
+
+def room(size: tuple[int, int], seed: int = 0, colour=(150, 140, 128)) -> np.ndarray:
+    """A plausible room behind the actor: a shaded wall with plaster texture, a picture frame, a door
+    edge and a shelf (uint8 RGB, `size` = (w, h)). Texture is what a camera's motion shows against."""
+    import cv2
+
+    w, h = size
+    rng = np.random.default_rng(seed)
+    texture = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 3)
+    texture /= texture.std() + 1e-6
+    shade = np.linspace(1.05, 0.88, h)[:, None] * np.linspace(0.95, 1.05, w)[None, :]
+    img = np.array(colour, np.float32)[None, None, :] * shade[..., None] * (1 + 0.035 * texture[..., None])
+    x0, y0 = int(rng.uniform(0.05, 0.2) * w), int(rng.uniform(0.1, 0.25) * h)
+    cv2.rectangle(img, (x0, y0), (x0 + w // 7, y0 + h // 5), (60, 50, 40), thickness=max(2, w // 200))
+    cv2.rectangle(img, (x0 + w // 60, y0 + h // 40), (x0 + w // 7 - w // 60, y0 + h // 5 - h // 40),
+                  (120, 150, 170), thickness=-1)
+    door = int(rng.uniform(0.78, 0.92) * w)
+    cv2.line(img, (door, 0), (door, h), (110, 100, 90), thickness=max(2, w // 150))
+    cv2.line(img, (door + w // 40, int(0.55 * h)), (w, int(0.55 * h)), (90, 70, 55), thickness=max(3, h // 60))
+    return np.clip(img, 0, 255).astype(np.uint8)
 
 
 def write_tape(

@@ -149,7 +149,9 @@ class VideoMeter:
             # camera motion is read on the background (the actor's own movement is not shake), and a
             # second per run is enough for a steady property
             if background is not None and self._run_len <= SHIFT_FRAMES_PER_RUN:
-                (dx, dy), _ = cv2.phaseCorrelate(self._prev_thumb, thumb, _hanning(thumb.shape) * background)
+                # copies: cv2.phaseCorrelate applies the window to its inputs in place
+                (dx, dy), _ = cv2.phaseCorrelate(self._prev_thumb.copy(), thumb.copy(),
+                                                 _hanning(thumb.shape) * background)
                 shift = float(np.hypot(dx, dy) / THUMB_W * 100.0)
         self._prev_run, self._prev_thumb = f.run, thumb
         fr = self.frames
