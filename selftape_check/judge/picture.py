@@ -107,7 +107,11 @@ def frozen(ctx: Context) -> Iterator[Finding]:
     if len(v.frame_t_s) < 2:
         return
     step = _frame_step(ctx)
-    still = np.nan_to_num(v.frame_diff, nan=1.0) < t["video.frozen.diff"]
+    a = ctx.m.audio
+    has_speech = a is not None and bool(a.speech.any())
+    # without speech to tell a still scene from a stopped picture, only practically identical frames count
+    limit = t["video.frozen.diff"] if has_speech else t["video.frozen.diff"] / 5
+    still = np.nan_to_num(v.frame_diff, nan=1.0) < limit
     not_black = v.frame_luma >= t["video.black_frames.luma"]
     found = []
     for s, e in runs(still & not_black):
@@ -118,15 +122,14 @@ def frozen(ctx: Context) -> Iterator[Finding]:
             found.append((round(start, 2), round(end, 2)))
     # across the tape: coverage frames a second or more apart that are identical (a picture that
     # changes not at all in a second, not even by sensor noise, is frozen)
-    cov_still = np.nan_to_num(v.coverage_diff, nan=1.0) < t["video.frozen.diff"]
+    cov_still = np.nan_to_num(v.coverage_diff, nan=1.0) < limit
     cov_still &= v.frame_luma_mean >= t["video.black_frames.luma"]
     for s, e in runs(cov_still):
         start, end = float(v.t_s[max(0, s - 1)]), float(v.t_s[e - 1])
         if end - start >= t["video.frozen.min_s"]:
             found.append((round(start, 2), round(end, 2)))
     found = _merge(found)
-    a = ctx.m.audio
-    if a is not None and len(a.speech):
+    if has_speech:
         # a freeze is the picture stopping while the tape goes on: someone speaks, so lips must move;
         # a still picture in silence is a static shot (dead air at worst), not a freeze
         def speaking(r: tuple[float, float]) -> bool:

@@ -1,0 +1,169 @@
+"""Picture checks against properties set by construction: a real face photo in a room, darkened by a
+known factor, blurred by a known sigma, with known noise, shake, flicker, colour gains. Each check must
+fire on the defect and stay quiet on the clean version."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from selftape_check import analyze
+from selftape_check.testing import place_on_wall, room, write_tape
+
+from .conftest import load_rgb
+
+SIZE = (640, 360)
+FPS = 25
+
+
+@pytest.fixture(scope="module")
+def scene():
+    """A real portrait standing in a room (as RGB float32), and where the face is."""
+    from selftape_check.measure.faces import FaceTracker
+
+    frame = place_on_wall(load_rgb("photo_fr_obama.jpg"), SIZE, height_share=0.95, wall=room(SIZE, seed=2))
+    box = FaceTracker().detect(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY))
+    assert box is not None
+    return frame.astype(np.float32), box
+
+
+def tape(tmp_path, scene, transform=lambda i, f: f, seconds=3.0, size=SIZE, fps=FPS, name="t.mp4", **kw):
+    """Encode the scene (with sub-pixel sway, as a person standing still) through `transform`."""
+    base, _ = scene
+    rng = np.random.default_rng(5)
+
+    def frames():
+        for i in range(int(seconds * fps)):
+            m = np.float32([[1, 0, 0.8 * np.sin(i / 9.0)], [0, 1, 0.4 * np.sin(i / 7.0)]])
+            f = cv2.warpAffine(base, m, (base.shape[1], base.shape[0]), borderMode=cv2.BORDER_REPLICATE)
+            f = transform(i, f) + rng.normal(0, 1.0, f.shape).astype(np.float32)
+            f = np.clip(f, 0, 255).astype(np.uint8)
+            yield f if f.shape[:2] == (size[1], size[0]) else cv2.resize(f, size, interpolation=cv2.INTER_AREA)
+
+    path = tmp_path / name
+    write_tape(str(path), frames(), fps, None, gop=fps, crf=20, **kw)
+    return analyze(path)
+
+
+def fired(report) -> set[str]:
+    return {f.check for f in report.findings if f.severity in ("warn", "fail")}
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory, scene):
+    return tape(tmp_path_factory.mktemp("clean"), scene)
+
+
+def test_clean_scene_raises_no_picture_finding(clean):
+    # 640x360 keeps the tests fast; it is below the 720p casting platforms ask for
+    assert fired(clean) - {"audio.missing", "video.low_resolution"} == set()
+    assert clean.metrics["video"]["face_visible_ratio"] == 1.0
+
+
+def test_frame_of_known_brightness_reads_its_luma(tmp_path, scene):
+    # RGB 128 gray is Y' = 16 + 219 * 128/255 = 125.9 in limited range: 0.502 on the 0-1 scale
+    r = tape(tmp_path, scene, lambda i, f: np.full_like(f, 128.0))
+    assert r.metrics["video"]["frame_luma_median"] == pytest.approx(0.502, abs=0.01)
+
+
+def test_face_darkened_by_known_factor_reads_that_factor_and_is_underexposed(tmp_path, scene, clean):
+    r = tape(tmp_path, scene, lambda i, f: f * 0.3)
+    ratio = r.metrics["video"]["face_luma_median"] / clean.metrics["video"]["face_luma_median"]
+    assert ratio == pytest.approx(0.3, abs=0.04)  # Y' scales with R'G'B' (less the 16 offset)
+    assert "face.underexposed" in fired(r) and "face.missing" not in fired(r)
+
+
+def test_overexposed_face(tmp_path, scene):
+    assert "face.overexposed" in fired(tape(tmp_path, scene, lambda i, f: f * 2.6))
+
+
+def test_backlit_face(tmp_path, scene):
+    _, box = scene
+    h, w = SIZE[1], SIZE[0]
+
+    def backlight(i, f):
+        g = f * 0.35
+        g[:, : box.x - box.w] = 250.0  # a bright window either side of the person
+        g[:, box.x + 2 * box.w:] = 250.0
+        g[: max(0, box.y - box.h // 2)] = 250.0
+        return g
+    assert "face.backlit" in fired(tape(tmp_path, scene, backlight))
+    _ = (h, w)
+
+
+def test_light_from_one_side(tmp_path, scene):
+    _, box = scene
+    ramp = np.ones(SIZE[0], np.float32)
+    ramp[: box.x + box.w // 2] = 0.3
+    assert "face.uneven_light" in fired(tape(tmp_path, scene, lambda i, f: f * ramp[None, :, None]))
+
+
+@pytest.mark.parametrize("sigma,fires", [(6.0, True), (0.0, False)])
+def test_blur_of_known_sigma(tmp_path, scene, sigma, fires):
+    blur = (lambda i, f: cv2.GaussianBlur(f, (0, 0), sigma)) if sigma else (lambda i, f: f)
+    assert ("image.blurry" in fired(tape(tmp_path, scene, blur))) is fires
+
+
+def test_known_noise_level(tmp_path, scene, clean):
+    rng = np.random.default_rng(1)
+    r = tape(tmp_path, scene, lambda i, f: f + rng.normal(0, 20.0, f.shape).astype(np.float32))
+    assert "image.noisy" in fired(r)
+    assert r.metrics["video"]["noise_sigma_median"] > 3 * clean.metrics["video"]["noise_sigma_median"]
+
+
+def test_colour_cast(tmp_path, scene):
+    gains = np.array([1.45, 1.0, 0.55], np.float32)
+    assert "image.color_cast" in fired(tape(tmp_path, scene, lambda i, f: f * gains))
+
+
+def test_flicker(tmp_path, scene, clean):
+    r = tape(tmp_path, scene, lambda i, f: f * (1 + 0.08 * np.sin(2 * np.pi * 7.0 * i / FPS)))
+    assert "image.flicker" in fired(r)
+    # an 8% sine has a standard deviation of 8/sqrt(2) = 5.7% of the level
+    assert r.metrics["video"]["flicker_pct_median"] == pytest.approx(5.7, abs=1.5)
+    assert clean.metrics["video"]["flicker_pct_median"] < 0.5
+
+
+def test_known_shake(tmp_path, scene, clean):
+    rng = np.random.default_rng(3)
+    jitter = rng.normal(0, 4.0, (400, 2))  # 4 px per frame at 640 px: 0.6-0.9% of the width
+
+    def shake(i, f):
+        m = np.float32([[1, 0, jitter[i, 0]], [0, 1, jitter[i, 1]]])
+        return cv2.warpAffine(f, m, (f.shape[1], f.shape[0]), borderMode=cv2.BORDER_REFLECT)
+    r = tape(tmp_path, scene, shake)
+    assert "camera.shaky" in fired(r)
+    assert clean.metrics["video"]["shake_pct_median"] < 0.1
+
+
+def test_black_frames_inside_the_tape(tmp_path, scene):
+    r = tape(tmp_path, scene, lambda i, f: f * 0 if 1.6 <= i / FPS < 2.8 else f, seconds=4.0)
+    found = [f for f in r.findings if f.check == "video.black_frames"]
+    assert found and found[0].ranges[0][0] == pytest.approx(1.6, abs=0.45)
+
+
+def test_portrait_low_resolution_and_low_frame_rate(tmp_path, scene):
+    assert "video.portrait" in fired(tape(tmp_path, scene, size=(360, 640), name="p.mp4"))
+    assert "video.low_resolution" in fired(tape(tmp_path, scene, size=(320, 180), name="lr.mp4"))
+    assert "video.low_frame_rate" in fired(tape(tmp_path, scene, fps=12, name="fps.mp4"))
+
+
+def test_face_too_small_and_cropped(tmp_path):
+    photo = load_rgb("photo_fr_obama.jpg")
+    wide = place_on_wall(photo, (1280, 720), height_share=0.3, wall=room((1280, 720), 1))
+    path = tmp_path / "wide.mp4"
+    write_tape(str(path), [wide] * 50, 25, None, gop=25)
+    assert "face.too_small" in fired(analyze(path))
+    h, w = photo.shape[:2]
+    tight = cv2.resize(photo[int(0.08 * h): int(0.4 * h), int(0.2 * w): int(0.8 * w)], (640, 360))
+    path = tmp_path / "tight.mp4"
+    write_tape(str(path), [tight] * 50, 25, None, gop=25)
+    assert "face.cropped" in fired(analyze(path))
+
+
+def test_no_face_in_an_empty_room(tmp_path):
+    path = tmp_path / "empty.mp4"
+    write_tape(str(path), [room(SIZE, 4)] * 50, 25, None, gop=25)
+    r = analyze(path)
+    assert "face.missing" in fired(r) and r.metrics["video"]["face_visible_ratio"] == 0.0
