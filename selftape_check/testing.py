@@ -49,6 +49,8 @@ def place_on_wall(subject_rgb: np.ndarray, size: tuple[int, int], *, height_shar
         frame[:] = np.clip(np.array(wall, dtype=np.float32)[None, None, :] * shade, 0, 255).astype(np.uint8)
     sh = int(h * height_share)
     sw = int(subject_rgb.shape[1] * sh / subject_rgb.shape[0])
+    if sh < 1 or sw < 1:  # nobody in the picture: the empty wall
+        return frame
     subject = cv2.resize(subject_rgb, (sw, sh), interpolation=cv2.INTER_AREA)
     x0 = (w - sw) // 2 + dx
     y0 = h - sh + dy

@@ -61,8 +61,10 @@ def audio_metrics(a: AudioSeries) -> dict:
         snr = 10 * np.log10(max(signal_power, 1e-12)) - noise_band
     hum = mains_hum(a.lowfreq_power)
     rt60, offsets = (None, 0)
-    if noise_band is not None and speech_band is not None:
-        rt60, offsets = rt60_from_decay_rates(a.band_dbfs, a.hop_s, noise_band, speech_band)
+    if speech_band is not None:
+        # the floor under the decays is the quietest moment (a reverberant room fills the pauses)
+        live = a.band_dbfs[a.band_dbfs > -119.0]
+        rt60, offsets = rt60_from_decay_rates(a.band_dbfs, a.hop_s, float(np.percentile(live, 2)), speech_band)
     return {
         "integrated_lufs": _num(a.integrated_lufs, 2),
         "speech_lufs": _num(speech_lufs, 2),

@@ -6,7 +6,7 @@
 * Reverberation: blind estimate from the distribution of decay rates of the speech envelope (after
   Wen, Habets & Naylor, 2008, and Eaton et al., ACE challenge 2016): the room bounds how fast the
   level can fall. Limits: needs speech 30 dB over the noise floor (below that, fast decays vanish into
-  the noise and the estimate reads high) and eight or more steadily falling 120 ms stretches (a few
+  the noise and the estimate reads high) and six or more steadily falling 120 ms stretches (a few
   seconds of speech); the 20 ms hop puts dry speech at about 0.1-0.4 s.
 """
 
@@ -60,7 +60,7 @@ MIN_RANGE_DB = 30.0  # speech must stand this far over the noise floor for a rev
 
 def rt60_from_decay_rates(
     band_db: np.ndarray, hop_s: float, noise_floor_db: float, speech_db: float, window_s: float = 0.12,
-    min_windows: int = 8,
+    min_windows: int = 6,
 ) -> tuple[float | None, int]:
     """Blind reverberation estimate (s) from the distribution of level decay rates, and the number of
     decaying windows it used.
