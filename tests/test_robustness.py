@@ -276,3 +276,38 @@ def test_two_hour_tape_in_bounded_memory(tmp_path):
     assert (s_status, l_status) == ("ok", "ok") and l_dur == pytest.approx(7200, abs=2)
     assert l_rss - s_rss < 100 * 1024, (s_rss, l_rss)
     assert l_rss < 400 * 1024
+
+
+# ------------------------------------------------------------------ fuzz
+def test_mutated_media_never_crash_or_change_inputs(tmp_path):
+    """Property: any mutation of a valid small file (bit flips, cuts, inserted and duplicated bytes)
+    gives a report or a typed error, valid JSON, no traceback, and leaves the file unchanged."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    seed_file = tmp_path / "seed.mp4"
+    write_tape(str(seed_file), frames(10, 160, 96), 10, tone(1.0, 16000, 1), 16000, gop=5)
+    original = seed_file.read_bytes()
+    edits = st.lists(st.tuples(st.sampled_from(["flip", "cut", "insert", "dup"]),
+                               st.integers(0, len(original) - 1), st.integers(1, 400)), min_size=1, max_size=6)
+
+    @settings(max_examples=25, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(edits)
+    def run(ops):
+        data = bytearray(original)
+        for op, pos, n in ops:
+            pos %= max(1, len(data))
+            if op == "flip":
+                data[pos] ^= 0xFF
+            elif op == "cut":
+                del data[pos:pos + n]
+            elif op == "insert":
+                data[pos:pos] = bytes((pos * 7 + i) % 256 for i in range(n))
+            else:
+                data[pos:pos] = data[pos:pos + n]
+        path = tmp_path / "mutant.mp4"
+        path.write_bytes(bytes(data))
+        check_outcome(path, {"ok"} | ERROR_TYPES)
+
+    run()
