@@ -170,8 +170,8 @@ def _face_box(rgb: np.ndarray) -> tuple[int, int, int, int] | None:
 
 def photo_frames(name: str, size: tuple[int, int], seconds: float, fps: float, share: float = 0.95,
                  wall=None, seed: int = 0, still: bool = False) -> Iterator[np.ndarray]:
-    """The photo in a room, swaying and breathing by fractions of a pixel as a person standing still
-    does (the camera, on a tripod, does not move: the room stays put)."""
+    """The photo in a room, swaying a few pixels and breathing as a person standing and speaking does
+    (the camera, on a tripod, does not move: the room stays put)."""
     import cv2
 
     w, h = size
@@ -188,9 +188,9 @@ def photo_frames(name: str, size: tuple[int, int], seconds: float, fps: float, s
         t = i / fps
         if still:
             t = 0.0
-        dx = 1.6 * np.sin(2 * np.pi * 0.23 * t) + 0.4 * np.sin(2 * np.pi * 1.1 * t)
-        dy = 0.8 * np.sin(2 * np.pi * 0.17 * t + 1.0)
-        s = 1.0 + 0.003 * np.sin(2 * np.pi * 0.25 * t)  # breathing
+        dx = 4.5 * np.sin(2 * np.pi * 0.23 * t) + 1.0 * np.sin(2 * np.pi * 1.1 * t)
+        dy = 1.5 * np.sin(2 * np.pi * 0.17 * t + 1.0)
+        s = 1.0 + 0.006 * np.sin(2 * np.pi * 0.25 * t)  # breathing
         m = np.float32([[s, 0, dx + (1 - s) * w / 2], [0, s, dy + (1 - s) * h]])
         p = cv2.warpAffine(person, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         k = cv2.warpAffine(mask, m, (w, h), flags=cv2.INTER_LINEAR)[..., None]

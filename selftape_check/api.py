@@ -18,6 +18,7 @@ def analyze(
     thresholds: Mapping[str, float] | None = None,
     checks: Collection[str] | None = None,
     timeout_s: float | None = None,
+    pictures: bool = False,
 ) -> Report:
     """Analyze one tape. Never raises for a bad file: returns a Report with `status == "error"`.
 
@@ -42,6 +43,11 @@ def analyze(
             media = probe_container(path, container)
             measurements = measure_container(container, media, SamplingSettings(thorough=thorough), deadline)
         findings, metrics, skipped = judge(measurements, limits, checks)
+        extras = {}
+        if pictures:
+            from .judge.moments import moments, timeline
+
+            extras = {"timeline": timeline(measurements), "moments": moments(measurements, findings)}
     except AnalysisError as exc:
         return Report(path=path, size_bytes=size, status="error", error=ReportError(exc.type, exc.message),
                       elapsed_s=time.monotonic() - started)
@@ -58,4 +64,4 @@ def analyze(
                       error=ReportError("internal", f"{path}: internal error ({type(exc).__name__}: {exc})"),
                       elapsed_s=time.monotonic() - started)
     return Report(path=path, size_bytes=size, status="ok", media=media, findings=tuple(findings),
-                  metrics=metrics, skipped=tuple(skipped), elapsed_s=time.monotonic() - started)
+                  metrics=metrics, skipped=tuple(skipped), elapsed_s=time.monotonic() - started, **extras)

@@ -29,6 +29,7 @@ Examples:
   selftape-check take3.mp4 --json          the JSON report (schema: docs/report.schema.json)
   selftape-check ~/tapes/ --jsonl          one JSON report per line, as each file finishes
   selftape-check ~/tapes/ --csv tapes.csv  a spreadsheet row per file
+  selftape-check ~/tapes/ --html rep.html  a page with pictures of the worst moments and timelines
   selftape-check take3.mp4 --thorough      decode every frame (slower; catches short glitches)
 \b
 Exit codes: 0 nothing at fail, 1 a fail (or a warning with --strict), 2 a file could not be analyzed.
@@ -98,6 +99,9 @@ def write_atomic(path: str, text: str, inputs: list[str]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a report is an ordinary file
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
@@ -131,6 +135,8 @@ def _parse_thresholds(items: tuple[str, ...]) -> dict[str, float]:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text.")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one JSON report per line, as each file finishes.")
 @click.option("--csv", "csv_path", metavar="PATH", help="Write a CSV row per file to PATH ('-' for stdout).")
+@click.option("--html", "html_path", metavar="PATH",
+              help="Write a self-contained HTML report (pictures of the worst moments, timelines) to PATH.")
 @click.option("--thorough", is_flag=True, default=None, help="Decode every frame: slower, sees short glitches.")
 @click.option("--strict", is_flag=True, default=None, help="Warnings count as failures (same as --fail-on warn).")
 @click.option("--fail-on", type=click.Choice(["warn", "fail"]), default=None,
@@ -147,7 +153,7 @@ def _parse_thresholds(items: tuple[str, ...]) -> dict[str, float]:
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages on stderr.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when on a terminal).")
 @click.version_option(__version__, prog_name="selftape-check")
-def main(paths, as_json, as_jsonl, csv_path, thorough, strict, fail_on, jobs, timeout_s, disable, thresholds,
+def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_on, jobs, timeout_s, disable, thresholds,
          config_path, quiet, color) -> None:
     """Check audition self-tapes before you send them: can casting see your eyes and hear your voice?
 
@@ -183,6 +189,7 @@ def main(paths, as_json, as_jsonl, csv_path, thorough, strict, fail_on, jobs, ti
         "checks": [c for c in CHECKS if c not in set(disable) | set(cfg.disable)] if (disable or cfg.disable)
         else None,
         "timeout_s": timeout_s or cfg.timeout or 600.0,
+        "pictures": bool(html_path),
     }
 
     files, skipped = find_media(paths)
@@ -245,6 +252,10 @@ def main(paths, as_json, as_jsonl, csv_path, thorough, strict, fail_on, jobs, ti
         click.echo(csv_text(done_reports), nl=False)
     elif csv_path:
         write_atomic(csv_path, csv_text(done_reports), files)
+    if html_path:
+        from .report.html import render_html
+
+        write_atomic(html_path, render_html(done_reports), files)
     sys.exit(130 if interrupted else exit_code(done_reports, fail_on))
 
 

@@ -96,6 +96,7 @@ class VideoSeries:
     frame_background_luma: np.ndarray  # 0-1 mean luma outside the person (whole frame when no face known)
     frame_diff: np.ndarray  # relative difference (mean abs diff / (std + 0.02)) to the previous frame of the run
     frame_shift_px: np.ndarray  # background motion to the previous frame of the run, % of width; NaN at start
+    thumbnails: tuple  # ((t_s, RGB uint8 160 px wide), ...): at most a few hundred, evenly spread
     coverage_interval_s: float
     decoded_frames: int
     mode: str
@@ -150,6 +151,26 @@ class ReportError:
 
 
 @dataclass(frozen=True)
+class Moment:
+    """A picture of a finding's worst moment, for people to look at (HTML report)."""
+
+    check: str
+    t_s: float
+    jpeg: bytes
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Series for plotting, thinned to a few hundred points."""
+
+    video_t_s: tuple[float, ...] = ()
+    face_luma: tuple[float | None, ...] = ()  # None where no face
+    audio_t_s: tuple[float, ...] = ()
+    loudness_lufs: tuple[float, ...] = ()
+    speech: tuple[bool, ...] = ()
+
+
+@dataclass(frozen=True)
 class Report:
     path: str
     size_bytes: int | None
@@ -160,6 +181,8 @@ class Report:
     skipped: tuple[str, ...] = ()  # human notes: what could not be checked and why
     error: ReportError | None = None
     elapsed_s: float | None = None
+    timeline: Timeline | None = None  # for the HTML report; not in the JSON
+    moments: tuple[Moment, ...] = ()  # for the HTML report; not in the JSON
 
     @property
     def verdict(self) -> Verdict | None:

@@ -197,22 +197,19 @@ def noisy(ctx: Context) -> Iterator[Finding]:
 
 @check("image.color_cast", needs="video")
 def color_cast(ctx: Context) -> Iterator[Finding]:
-    """On the face when there is one (skin chroma), else on the whole picture (gray-edge angle)."""
+    """Judged on skin: a colour cast matters because it makes skin look wrong, and without a face a
+    coloured wall cannot be told from a tinted light (the gray-edge angle stays in the metrics)."""
     v, t = ctx.m.video, ctx.t
-    if len(v.t_s) == 0:
+    if len(v.t_s) == 0 or v.face_found.mean() < 0.5:
         return
-    if v.face_found.mean() >= 0.5:
-        vals, thr, unit = v.skin_cast_distance[v.face_found], t["image.color_cast.skin_distance"], \
-            "skin colour distance (Mahalanobis)"
-    else:
-        vals, thr, unit = v.color_cast_deg, t["image.color_cast.gray_edge_deg"], "degrees from neutral"
+    vals = v.skin_cast_distance[v.face_found]
     vals = vals[np.isfinite(vals)]
+    thr = t["image.color_cast.skin_distance"]
     if vals.size == 0 or float(np.median(vals)) <= thr:
         return
     yield Finding(
         "image.color_cast", "warn",
-        "The colours are strongly tinted (white balance is off)" + (": skin tones look wrong." if "skin" in unit
-                                                                  else "."),
+        "The colours are strongly tinted (white balance is off): skin tones look wrong.",
         "Set white balance for your light (or use lights of one colour: no daylight mixed with warm lamps).",
-        value=round(float(np.median(vals)), 1), threshold=thr, unit=unit,
+        value=round(float(np.median(vals)), 1), threshold=thr, unit="skin colour distance (Mahalanobis)",
     )

@@ -85,9 +85,6 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
        "skin chroma locus (Chai & Ngan, 1999); calibrated on 13 real portraits of varied skin tones: neutral "
        "0.3-2.2 (real talking-head clips 0.7-3.6), 15% white-balance error 1.7-4.1, 25% warm 3.6-5.7, "
        "blue 3.0-6.8, green 3.9-7.1: a 25% error is borderline, a stronger one fires"),
-    _S("image.color_cast.gray_edge_deg", 8.0, "degrees between gray-edge illuminant and neutral", 0, 90,
-       "gray-edge hypothesis (van de Weijer et al., 2007), used when no face is visible; calibrated: "
-       "neutral scenes 0.5-4, a 25% white-balance error 7-15"),
     _S("image.flicker.pct", 1.5, "% luma variation within a second (detrended std / mean)", 0, 100,
        "luminance changes of 1-2% are at the visibility threshold (Weber fraction)"),
     _S("camera.shaky.pct_per_frame", 0.25, "% of frame width per frame (median)", 0, 100,

@@ -24,6 +24,7 @@ from ..model import FaceBox, VideoSeries
 from .faces import FaceTracker
 
 SHIFT_FRAMES_PER_RUN = 32
+MAX_THUMBNAILS = 240  # small RGB pictures kept for the HTML report (about 10 MB at most)
 SHARPNESS_WIDTH = 128  # the face is resampled to this width before the Laplacian: framing-independent
 CLIP_LEVEL = 0.98
 
@@ -129,6 +130,9 @@ class VideoMeter:
         self._run_len = 0
         self._prev_thumb: np.ndarray | None = None
         self._prev_cov_thumb: np.ndarray | None = None
+        self._thumbs: list[tuple[float, np.ndarray]] = []
+        self._thumb_stride = 1
+        self._thumb_count = 0
 
     def feed(self, f: DecodedFrame) -> None:
         thumb = normalised_luma(f.thumb, f.full_range)
@@ -162,6 +166,17 @@ class VideoMeter:
         fr["diff"].append(diff)
         fr["shift"].append(shift)
 
+    def _keep_thumbnail(self, t_s: float, rgb: np.ndarray) -> None:
+        """A bounded, evenly spread set of small pictures for the HTML report: when full, every other
+        one is dropped and only every second new one is kept from then on."""
+        self._thumb_count += 1
+        if (self._thumb_count - 1) % self._thumb_stride:
+            return
+        self._thumbs.append((t_s, rgb.copy()))
+        if len(self._thumbs) >= MAX_THUMBNAILS:
+            self._thumbs = self._thumbs[::2]
+            self._thumb_stride *= 2
+
     def _background_weights(self, shape: tuple[int, int]) -> np.ndarray | None:
         """1 outside the person (the last face box widened, and everything below it), 0 on the person;
         None when less than a fifth of the frame is background (nothing reliable to read motion on)."""
@@ -183,6 +198,8 @@ class VideoMeter:
         k = native.shape[1] / w  # analysis -> native pixels
         box = self.tracker.detect(f.luma)
         c["t"].append(f.t_s)
+        if f.rgb_small is not None:
+            self._keep_thumbnail(f.t_s, f.rgb_small)
         c["frame_mean"].append(frame_mean)
         c["cast"].append(gray_edge_cast_deg(f.rgb_small) if f.rgb_small is not None else float("nan"))
         nan = float("nan")
@@ -239,6 +256,7 @@ class VideoMeter:
             frame_t_s=farr("t", np.float64), frame_run=farr("run", np.int32), frame_luma=farr("luma"),
             frame_background_luma=farr("bg_luma"),
             frame_diff=farr("diff"), frame_shift_px=farr("shift"),
+            thumbnails=tuple(self._thumbs),
             coverage_interval_s=self.coverage_interval_s, decoded_frames=decoded_frames, mode=self.mode,
         )
 
