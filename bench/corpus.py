@@ -198,18 +198,19 @@ def photo_frames(name: str, size: tuple[int, int], seconds: float, fps: float, s
 
 
 def clip_frames(name: str, size: tuple[int, int]) -> tuple[list[np.ndarray], float, np.ndarray, int]:
-    """The clip's frames scaled onto a wall (85% of the height, at the bottom), its rate, its audio."""
+    """The clip's frames in a room (85% of the height, at the bottom, as a screen on the wall would be):
+    its frames, rate and audio."""
     import av
     import cv2
 
     w, h = size
     frames = []
+    backdrop = room((w, h), seed=len(name))
     with av.open(os.path.join(REAL, name)) as c:
         fps = float(c.streams.video[0].average_rate or 25)
         for f in c.decode(video=0):
             rgb = f.to_ndarray(format="rgb24")
-            frames.append(place_on_wall(rgb, (w, h), height_share=0.85,
-                                        wall=tuple(int(v) for v in rgb[:20, :20].reshape(-1, 3).mean(0))))
+            frames.append(place_on_wall(rgb, (w, h), height_share=0.85, wall=backdrop))
         _ = cv2
     with av.open(os.path.join(REAL, name)) as c:
         res = av.AudioResampler(format="flt", layout="mono", rate=SR)
@@ -270,7 +271,8 @@ def rir(rt60: float, seed: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- defects
-def video_defect(defect: str, strength: str, face_box, seed: int) -> Callable[[int, np.ndarray], np.ndarray]:
+def video_defect(defect: str, strength: str, face_box, seed: int, fps: float = FPS
+                 ) -> Callable[[int, np.ndarray], np.ndarray]:
     """A function (frame index, RGB float32 frame) -> defective frame."""
     rng = np.random.default_rng(seed)
     clear = strength == "clear"
@@ -322,7 +324,7 @@ def video_defect(defect: str, strength: str, face_box, seed: int) -> Callable[[i
         return lambda i, f: np.minimum(f * gains, 255)
     if defect == "flicker":
         amp = 0.10 if clear else 0.02
-        return lambda i, f: f * (1 + amp * np.sin(2 * np.pi * 7.0 * i / FPS))
+        return lambda i, f: f * (1 + amp * np.sin(2 * np.pi * 7.0 * i / fps))
     if defect == "shake":
         step = 7.0 if clear else 2.0
         pos = np.cumsum(rng.normal(0, step, (int(DURATION_S * FPS) + 400, 2)), axis=0)
@@ -335,13 +337,13 @@ def video_defect(defect: str, strength: str, face_box, seed: int) -> Callable[[i
         return shake
     if defect == "black_frames":
         start, length = (3.2, 1.6) if clear else (4.1, 0.2)
-        return lambda i, f: f * 0.0 if start <= i / FPS < start + length else f
+        return lambda i, f: f * 0.0 if start <= i / fps < start + length else f
     if defect == "frozen":
         start, length = (2.5, 3.5) if clear else (3.0, 0.8)
         held: dict[str, np.ndarray] = {}
 
         def freeze(i, f):
-            t = i / FPS
+            t = i / fps
             if start <= t < start + length:
                 held.setdefault("f", f)
                 return held["f"]
@@ -391,7 +393,7 @@ def render(spec: Spec, out_dir: str, seed: int) -> str:
             base = (first if i / fps < 6.0 else f for i, f in enumerate(base))
 
     # 2. the defect on each frame
-    vfx = video_defect(d, strength, face_box, seed)
+    vfx = video_defect(d, strength, face_box, seed, fps)
 
     grain_rng = np.random.default_rng(seed + 1000)
     grain: list[np.ndarray] = []

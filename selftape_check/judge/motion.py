@@ -3,7 +3,8 @@
 Each run (a burst in default mode, every keyframe interval in thorough mode) gives one figure:
 
 * flicker: the mean luma of the background (outside the person) detrended over the run (a straight
-  line removes slow exposure drift), its standard deviation as a percentage of the mean; runs are
+  line removes slow exposure drift), its standard deviation (as 1.4826 x the median absolute deviation,
+  so a couple of odd frames do not count) as a percentage of the mean; runs are
   cut at edits (a frame-to-frame difference above half the picture's contrast). A 1-2 % change in
   luminance is at the visibility threshold (Weber fraction); light flicker and exposure hunting are
   several percent.
@@ -49,7 +50,9 @@ def run_stats(v: VideoSeries, fps: float) -> RunStats:
         trend = np.polyval(np.polyfit(t - t[0], luma, 1), t - t[0])
         starts.append(float(t[0]))
         ends.append(float(t[-1]) + 1.0 / fps)
-        flicker.append(float(np.std(luma - trend) / max(luma.mean(), 1e-3) * 100.0))
+        resid = luma - trend
+        mad_sd = 1.4826 * float(np.median(np.abs(resid - np.median(resid))))  # robust to a few odd frames
+        flicker.append(mad_sd / max(luma.mean(), 1e-3) * 100.0)
         shifts = v.frame_shift_px[idx]
         shifts = shifts[np.isfinite(shifts)]
         shake.append(float(np.median(shifts)) if shifts.size else float("nan"))

@@ -111,7 +111,8 @@ def frozen(ctx: Context) -> Iterator[Finding]:
     has_speech = a is not None and bool(a.speech.any())
     # without speech to tell a still scene from a stopped picture, only practically identical frames count
     limit = t["video.frozen.diff"] if has_speech else t["video.frozen.diff"] / 5
-    still = np.nan_to_num(v.frame_diff, nan=1.0) < limit
+    # consecutive frames of a still person differ far less than frames a second apart: a tenth of the limit
+    still = np.nan_to_num(v.frame_diff, nan=1.0) < limit / 10
     not_black = v.frame_luma >= t["video.black_frames.luma"]
     found = []
     for s, e in runs(still & not_black):

@@ -71,9 +71,9 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
     _S("video.black_frames.luma", 0.06, "frame luma 0-1", 0, 1,
        "ffmpeg blackdetect: pixel threshold 0.10 with 98% of pixels black; mean luma below 6%"),
     _S("video.black_frames.min_s", 0.04, "s", 0, 10, "one frame at 25 fps"),
-    _S("video.frozen.diff", 0.01, "mean abs frame difference / (picture std + 0.02)", 0, 10,
-       "ffmpeg freezedetect noise tolerance 0.001 (-60 dB) in absolute terms; relative to a typical "
-       "picture contrast (std 0.2) and doubled for compression noise"),
+    _S("video.frozen.diff", 0.002, "mean abs difference / (picture std + 0.02), frames 1 s apart", 0, 10,
+       "ffmpeg freezedetect noise tolerance 0.001 (-60 dB); calibrated on the corpus: frozen frames read "
+       "0-0.0003, a person standing still 0.007 and up; consecutive frames use a tenth of it"),
     _S("video.frozen.min_s", 1.0, "s", 0, 60, "a still picture while the sound goes on, a second or more"),
     _S("image.blurry.sharpness", 14.0, "Laplacian variance / face variance x1000, face at 128 px width", 0, 10000,
        "Pech-Pacheco et al. (2000) focus measure, contrast-normalised; calibrated on the real portraits: "
