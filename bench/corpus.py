@@ -327,8 +327,10 @@ def video_defect(defect: str, strength: str, face_box, seed: int, fps: float = F
         return lambda i, f: f * (1 + amp * np.sin(2 * np.pi * 7.0 * i / fps))
     if defect == "shake":
         step = 7.0 if clear else 2.0
-        pos = np.cumsum(rng.normal(0, step, (int(DURATION_S * FPS) + 400, 2)), axis=0)
-        pos -= np.convolve(pos[:, 0], np.ones(15) / 15, "same")[:, None] * 0  # keep the walk
+        # handheld: a jittering position that keeps returning to the aim (AR(1), std 1.7 x step)
+        pos = np.zeros((int(DURATION_S * FPS) + 400, 2))
+        for k in range(1, len(pos)):
+            pos[k] = 0.8 * pos[k - 1] + rng.normal(0, step, 2)
 
         def shake(i, f):
             dx, dy = np.clip(pos[min(i, len(pos) - 1)], -60, 60)

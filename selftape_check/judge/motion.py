@@ -2,8 +2,8 @@
 
 Each run (a burst in default mode, every keyframe interval in thorough mode) gives one figure:
 
-* flicker: the mean luma of the background (outside the person) detrended over the run (a straight
-  line removes slow exposure drift), its standard deviation (as 1.4826 x the median absolute deviation,
+* flicker: the mean luma of the background (outside the person) less its running median over 0.5 s
+  (which follows slow exposure drift and steps, not pulsing), its standard deviation (as 1.4826 x the median absolute deviation,
   so a couple of odd frames do not count) as a percentage of the mean; runs are
   cut at edits (a frame-to-frame difference above half the picture's contrast). A 1-2 % change in
   luminance is at the visibility threshold (Weber fraction); light flicker and exposure hunting are
@@ -25,6 +25,7 @@ from ..timeline import time_ranges
 from .registry import Context, check
 
 MIN_RUN_FRAMES = 10
+TREND_S = 0.5  # the running median that takes out drift and steps spans this long
 CUT_DIFF = 0.5  # relative difference between consecutive frames that marks an edit cut
 
 
@@ -47,7 +48,7 @@ def run_stats(v: VideoSeries, fps: float) -> RunStats:
         luma = v.frame_background_luma[idx].astype(np.float64)
         if luma.mean() < 0.03:  # black: nothing to flicker
             continue
-        trend = np.polyval(np.polyfit(t - t[0], luma, 1), t - t[0])
+        trend = _running_median(luma, max(5, int(round(fps * TREND_S)) | 1))
         starts.append(float(t[0]))
         ends.append(float(t[-1]) + 1.0 / fps)
         resid = luma - trend
@@ -58,6 +59,13 @@ def run_stats(v: VideoSeries, fps: float) -> RunStats:
         shake.append(float(np.median(shifts)) if shifts.size else float("nan"))
     arr = lambda x: np.asarray(x, dtype=float)  # noqa: E731
     return RunStats(arr(starts), arr(ends), arr(flicker), arr(shake))
+
+
+def _running_median(x: np.ndarray, width: int) -> np.ndarray:
+    """Median over a sliding window (edges padded): follows slow drift and steps, not pulsing."""
+    half = width // 2
+    padded = np.concatenate([np.full(half, x[0]), x, np.full(half, x[-1])])
+    return np.median(np.lib.stride_tricks.sliding_window_view(padded, width), axis=1)
 
 
 def _longest_without_cut(idx: np.ndarray, frame_diff: np.ndarray) -> np.ndarray:
