@@ -3,8 +3,8 @@
 Each run (a burst in default mode, every keyframe interval in thorough mode) gives one figure:
 
 * flicker: the mean luma of the background (outside the person) less its running median over 0.5 s
-  (which follows slow exposure drift and steps, not pulsing), its standard deviation (as 1.4826 x the median absolute deviation,
-  so a couple of odd frames do not count) as a percentage of the mean; runs are
+  (which follows slow exposure drift and steps, not pulsing); its standard deviation, as 1.4826 x the
+  median absolute deviation so a couple of odd frames do not count, in percent of the mean; runs are
   cut at edits (a frame-to-frame difference above half the picture's contrast). A 1-2 % change in
   luminance is at the visibility threshold (Weber fraction); light flicker and exposure hunting are
   several percent.
