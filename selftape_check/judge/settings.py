@@ -85,7 +85,7 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
        "skin chroma locus (Chai & Ngan, 1999); calibrated on 13 real portraits of varied skin tones: neutral "
        "0.3-2.2 (real talking-head clips 0.7-3.6), 15% white-balance error 1.7-4.1, 25% warm 3.6-5.7, "
        "blue 3.0-6.8, green 3.9-7.1: a 25% error is borderline, a stronger one fires"),
-    _S("image.flicker.pct", 1.5, "% luma variation within a second (detrended std / mean)", 0, 100,
+    _S("image.flicker.pct", 1.5, "% luma pulsing (robust std of the residual / mean)", 0, 100,
        "luminance changes of 1-2% are at the visibility threshold (Weber fraction)"),
     _S("camera.shaky.pct_per_frame", 0.25, "% of frame width per frame (median)", 0, 100,
        "handheld phones jitter 0.3-1% of the width per frame; a tripod reads under 0.05%"),
