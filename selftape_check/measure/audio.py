@@ -20,6 +20,7 @@ from ..model import AudioSeries
 from ..timeline import close_gaps, drop_short
 
 HOP_S = 0.02
+MOMENTARY_HOPS = 5  # momentary loudness is read every 5 hops (100 ms)
 LOWFREQ_MAX_HZ = 1000
 FULL_SCALE = 10 ** (-0.1 / 20)  # a sample at or above -0.1 dBFS counts as full scale
 FLOOR_DB = -120.0
@@ -97,13 +98,15 @@ class AudioMeter:
         self._series["band"].append(db(band_power).astype(np.float32))
         self._sample_peak = max(self._sample_peak, float(absx.max()))
 
-        # momentary loudness (400 ms window) at the end of each hop
+        # momentary loudness (400 ms window), read every 100 ms as EBU Tech 3341 meters update it,
+        # and held for the five 20 ms hops it covers
         flat = np.ascontiguousarray(x[: k * self.hop_n], dtype=np.float64).reshape(-1)
         mom = np.empty(k, dtype=np.float32)
         step = self.hop_n * self.ch
-        for i in range(k):
-            self._ebu.add_frames(flat[i * step:(i + 1) * step], self.hop_n)
-            mom[i] = max(self._pyebur128.get_loudness_momentary(self._ebu), FLOOR_DB)
+        for i in range(0, k, MOMENTARY_HOPS):
+            n = min(MOMENTARY_HOPS, k - i)
+            self._ebu.add_frames(flat[i * step:(i + n) * step], n * self.hop_n)
+            mom[i:i + n] = max(self._pyebur128.get_loudness_momentary(self._ebu), FLOOR_DB)
         self._series["momentary"].append(mom)
 
         # true peak, BS.1770-4 Annex 2: 4x oversampling, continuous across blocks (a resampler stream)

@@ -23,7 +23,7 @@ from ..media.frames import THUMB_W, DecodedFrame
 from ..model import FaceBox, VideoSeries
 from .faces import FaceTracker
 
-SHIFT_FRAMES_PER_RUN = 32
+SHIFT_FRAMES_PER_RUN = 16
 MAX_THUMBNAILS = 240  # small RGB pictures kept for the HTML report (about 10 MB at most)
 SHARPNESS_WIDTH = 128  # the face is resampled to this width before the Laplacian: framing-independent
 CLIP_LEVEL = 0.98
@@ -131,6 +131,8 @@ class VideoMeter:
         self._prev_thumb: np.ndarray | None = None
         self._prev_cov_thumb: np.ndarray | None = None
         self._thumbs: list[tuple[float, np.ndarray]] = []
+        self._weights_key: tuple | None = None
+        self._weights: np.ndarray | None = None
         self._thumb_stride = 1
         self._thumb_count = 0
 
@@ -150,8 +152,8 @@ class VideoMeter:
         self._run_len = self._run_len + 1 if same_run else 1
         if same_run and self._prev_thumb is not None and self._prev_thumb.shape == thumb.shape:
             diff = relative_difference(self._prev_thumb, thumb)
-            # camera motion is read on the background (the actor's own movement is not shake), and a
-            # second per run is enough for a steady property
+            # camera motion is read on the background (the actor's own movement is not shake), and half
+            # a second per run is enough for a steady property
             if background is not None and self._run_len <= SHIFT_FRAMES_PER_RUN:
                 # copies: cv2.phaseCorrelate applies the window to its inputs in place
                 (dx, dy), _ = cv2.phaseCorrelate(self._prev_thumb.copy(), thumb.copy(),
@@ -179,7 +181,14 @@ class VideoMeter:
 
     def _background_weights(self, shape: tuple[int, int]) -> np.ndarray | None:
         """1 outside the person (the last face box widened, and everything below it), 0 on the person;
-        None when less than a fifth of the frame is background (nothing reliable to read motion on)."""
+        None when less than a fifth of the frame is background (nothing reliable to read motion on).
+        Computed again only when the face box or the frame size changes."""
+        key = (shape, self._last_face)
+        if self._weights_key != key:
+            self._weights_key, self._weights = key, self._make_background_weights(shape)
+        return self._weights
+
+    def _make_background_weights(self, shape: tuple[int, int]) -> np.ndarray | None:
         box = self._last_face
         h, w = shape
         weights = np.ones(shape, dtype=np.float32)
