@@ -19,6 +19,7 @@ def analyze(
     checks: Collection[str] | None = None,
     timeout_s: float | None = None,
     pictures: bool = False,
+    decoder_threads: int = 0,
 ) -> Report:
     """Analyze one tape. Never raises for a bad file: returns a Report with `status == "error"`.
 
@@ -40,7 +41,7 @@ def analyze(
     try:
         limits = Thresholds(thresholds)
         with open_container(path) as container:
-            media = probe_container(path, container)
+            media = probe_container(path, container, decoder_threads)
             measurements = measure_container(container, media, SamplingSettings(thorough=thorough), deadline)
         findings, metrics, skipped = judge(measurements, limits, checks)
         extras = {}

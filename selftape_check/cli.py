@@ -219,7 +219,10 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_o
         else:
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
-            pool = ProcessPoolExecutor(max_workers=min(jobs, len(files)))
+            workers = min(jobs, len(files))
+            # the cores are shared out: each file's decoder gets its part instead of all of them
+            options = {**options, "decoder_threads": max(1, (os.cpu_count() or 1) // workers)}
+            pool = ProcessPoolExecutor(max_workers=workers)
             try:
                 futures = {pool.submit(_analyze_one, (p, options)): i for i, p in enumerate(files)}
                 for done, future in enumerate(as_completed(futures), 1):

@@ -40,13 +40,15 @@ def open_container(path: str) -> Iterator[av.container.InputContainer]:
         container.close()
 
 
-def _rotation_of_first_frame(container: av.container.InputContainer, stream: av.VideoStream) -> int:
+def _rotation_of_first_frame(container: av.container.InputContainer, stream: av.VideoStream,
+                             threads: int = 0) -> int:
     """Decode the first video frame and return its display rotation, normalised to 0/90/180/270.
 
     Phones store orientation as a display matrix; PyAV exposes its angle as `frame.rotation`
     (counter-clockwise degrees). Raises `truncated` when not a single frame decodes.
     """
     stream.codec_context.thread_type = "AUTO"  # frame + slice threads; must be set before the codec opens
+    stream.codec_context.thread_count = threads  # 0: as many as the machine has
     try:
         for frame in container.decode(stream):
             return int(round(-frame.rotation / 90.0)) % 4 * 90
@@ -61,7 +63,7 @@ def probe(path: str) -> MediaInfo:
         return probe_container(path, container)
 
 
-def probe_container(path: str, container: av.container.InputContainer) -> MediaInfo:
+def probe_container(path: str, container: av.container.InputContainer, decoder_threads: int = 0) -> MediaInfo:
     video_streams = [s for s in container.streams.video if s.codec_context is not None]
     # cover art (a still picture attached to an audio file) is not a video
     video_streams = [s for s in video_streams if not (s.disposition & av.stream.Disposition.attached_pic)]
@@ -84,7 +86,7 @@ def probe_container(path: str, container: av.container.InputContainer) -> MediaI
         fps = float(rate) if rate else None
         if fps is not None and not (0.1 <= fps <= 1000):
             fps = None
-        rotation = _rotation_of_first_frame(container, vs)
+        rotation = _rotation_of_first_frame(container, vs, decoder_threads)
         video = VideoInfo(
             codec=cc.name, width=width, height=height, rotation=rotation, fps=fps,
             frame_count=int(vs.frames) if vs.frames else None,
