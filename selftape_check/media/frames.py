@@ -158,10 +158,27 @@ def analysis_luma(y: np.ndarray) -> np.ndarray:
     return cv2.resize(y, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
 
 
-def _rgb_thumbnail(frame: av.VideoFrame) -> np.ndarray:
-    """A THUMB_W-wide RGB copy (swscale does the colour conversion and scaling in one step)."""
-    th = max(2, round(frame.height * THUMB_W / frame.width))
-    return frame.reformat(width=THUMB_W, height=th, format="rgb24", interpolation="AREA").to_ndarray()
+def _rgb_thumbnail(frame: av.VideoFrame, y: np.ndarray, full_range: bool) -> np.ndarray:
+    """A THUMB_W-wide RGB copy from the decoded planes (subsampled, then converted with OpenCV). A
+    swscale conversion per frame was tried first: over a 2-hour tape it grew the heap by 60 MB."""
+    h, w = y.shape
+    th = max(2, round(h * THUMB_W / w))
+
+    def small(plane: np.ndarray) -> np.ndarray:
+        step = max(1, plane.shape[1] // (2 * THUMB_W))
+        return cv2.resize(plane[::step, ::step], (THUMB_W, th), interpolation=cv2.INTER_AREA).astype(np.float32)
+
+    def plane(i: int) -> np.ndarray:
+        p = frame.planes[i]
+        return np.frombuffer(p, dtype=np.uint8).reshape(-1, p.line_size)[: p.height, : p.width]
+
+    yy, cb, cr = small(y), small(plane(1)), small(plane(2))
+    if not full_range:  # limited (16-235 / 16-240) to full range, as the conversion expects
+        yy = (yy - 16.0) * (255.0 / 219.0)
+        cb = (cb - 128.0) * (255.0 / 224.0) + 128.0
+        cr = (cr - 128.0) * (255.0 / 224.0) + 128.0
+    ycrcb = np.clip(cv2.merge([yy, cr, cb]), 0, 255).astype(np.uint8)
+    return cv2.cvtColor(ycrcb, cv2.COLOR_YCrCb2RGB)
 
 
 def _to_display(luma: np.ndarray, rotation: int) -> np.ndarray:
@@ -249,8 +266,8 @@ class VideoSampler:
             small = analysis_luma(y)
             yield DecodedFrame(
                 t_s=t, thumb=_to_display(thumbnail(small), rot), full_range=full, run=self._run_id, coverage=True,
-                luma=_to_display(small, rot), native_luma=_to_display(np.ascontiguousarray(y), rot),
-                rgb_small=_to_display(_rgb_thumbnail(frame), rot),
+                luma=_to_display(small, rot), native_luma=y if rot == 0 else _to_display(y, rot),
+                rgb_small=_to_display(_rgb_thumbnail(frame, y, full), rot),
             )
 
 

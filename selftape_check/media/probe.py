@@ -13,6 +13,7 @@ from ..model import AudioInfo, MediaInfo, VideoInfo
 
 # A decompression bomb is refused before any frame is decoded: 16K x 16K is far beyond any camera.
 MAX_PIXELS = 16384 * 16384
+LARGE_PIXELS = 4096 * 2304
 
 
 @contextmanager
@@ -86,7 +87,10 @@ def probe_container(path: str, container: av.container.InputContainer, decoder_t
         fps = float(rate) if rate else None
         if fps is not None and not (0.1 <= fps <= 1000):
             fps = None
-        rotation = _rotation_of_first_frame(container, vs, decoder_threads)
+        # above 4K each frame in flight in a frame-threaded decoder costs 50 MB and more: decode on one
+        # thread there so memory stays bounded
+        threads = 1 if width * height > LARGE_PIXELS else decoder_threads
+        rotation = _rotation_of_first_frame(container, vs, threads)
         video = VideoInfo(
             codec=cc.name, width=width, height=height, rotation=rotation, fps=fps,
             frame_count=int(vs.frames) if vs.frames else None,
