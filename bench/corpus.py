@@ -201,7 +201,6 @@ def clip_frames(name: str, size: tuple[int, int]) -> tuple[list[np.ndarray], flo
     """The clip's frames in a room (85% of the height, at the bottom, as a screen on the wall would be):
     its frames, rate and audio."""
     import av
-    import cv2
 
     w, h = size
     frames = []
@@ -211,7 +210,6 @@ def clip_frames(name: str, size: tuple[int, int]) -> tuple[list[np.ndarray], flo
         for f in c.decode(video=0):
             rgb = f.to_ndarray(format="rgb24")
             frames.append(place_on_wall(rgb, (w, h), height_share=0.85, wall=backdrop))
-        _ = cv2
     with av.open(os.path.join(REAL, name)) as c:
         res = av.AudioResampler(format="flt", layout="mono", rate=SR)
         chunks = [r.to_ndarray().reshape(-1) for fr in c.decode(audio=0) for r in res.resample(fr)]
@@ -440,7 +438,6 @@ def _audio_defect(d: str, strength: str, voice: np.ndarray, tone: np.ndarray, se
     from scipy import signal
 
     clear = strength == "clear"
-    rng = np.random.default_rng(seed)
     if d == "too_quiet":
         voice = voice * 10 ** ((-46.0 if clear else -33.0) / 20 - (-24.0) / 20)
     if d == "too_loud":
@@ -474,7 +471,6 @@ def _audio_defect(d: str, strength: str, voice: np.ndarray, tone: np.ndarray, se
         for c in np.linspace(0.25, 0.75, 3):
             at = speech_idx[int(c * (len(speech_idx) - 1))]
             stereo[at: at + int(0.15 * SR)] = 0.0
-    _ = rng
     return stereo
 
 

@@ -116,7 +116,6 @@ class AudioSeries:
     momentary_lufs: np.ndarray  # per hop, 400 ms window (BS.1770 momentary), -inf-free: -120 floor
     rms_dbfs: np.ndarray  # per hop, mono mix
     channel_rms_dbfs: np.ndarray  # shape (hops, channels)
-    peak_dbfs: np.ndarray  # per hop: sample peak
     band_dbfs: np.ndarray  # per hop: level in the speech band (100-4000 Hz)
     clipped_samples: np.ndarray  # per hop: samples at or above -0.1 dBFS
     digital_zero_ratio: np.ndarray  # per hop: share of samples exactly 0 (all channels)

@@ -6,7 +6,7 @@ Used by `samples/generate.py`, the tests and the benchmarks; not by the analysis
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Callable, Iterable
+from typing import Iterable
 
 import numpy as np
 
@@ -179,11 +179,6 @@ def write_tape(
         for packet in astream.encode():
             container.mux(packet)
     container.close()
-
-
-def frames_from(fn: Callable[[int], np.ndarray], count: int) -> Iterable[np.ndarray]:
-    for i in range(count):
-        yield fn(i)
 
 
 def espeak(text: str, sr: int = 48000, voice: str = "en-us", speed: int = 150) -> np.ndarray:

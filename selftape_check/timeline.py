@@ -70,5 +70,25 @@ def time_ranges(
     return [(round(a, 2), round(b, 2)) for a, b in out if b - a >= min_duration_s - 1e-9]
 
 
+def sampled_ranges(
+    t_s: np.ndarray, mask: np.ndarray, interval_s: float, end_s: float, min_duration_s: float = 2.0
+) -> list[tuple[float, float]]:
+    """Ranges over frames sampled about every `interval_s` (coverage frames): each covers its interval,
+    and runs less than 2.5 intervals apart merge (a missed detection or two does not split a range)."""
+    return time_ranges(t_s, mask, step_s=interval_s, min_duration_s=min_duration_s,
+                       merge_gap_s=2.5 * interval_s, end_s=end_s)
+
+
+def merge_ranges(ranges: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Union of possibly overlapping ranges, sorted."""
+    out: list[list[float]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
 def total_s(ranges: list[tuple[float, float]]) -> float:
     return float(sum(b - a for a, b in ranges))

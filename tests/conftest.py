@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +9,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 REAL = ROOT.parent / "shared" / "data" / "real"
 
-needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real is not present on this machine")
 
 
 def real(name: str) -> str:
@@ -31,6 +29,3 @@ def load_rgb(name: str) -> np.ndarray:
 def tmp(tmp_path) -> Path:
     return tmp_path
 
-
-def pytest_configure(config):
-    os.environ.setdefault("NO_COLOR", "1")

@@ -80,7 +80,6 @@ def test_overexposed_face(tmp_path, scene):
 
 def test_backlit_face(tmp_path, scene):
     _, box = scene
-    h, w = SIZE[1], SIZE[0]
 
     def backlight(i, f):
         g = f * 0.35
@@ -89,7 +88,6 @@ def test_backlit_face(tmp_path, scene):
         g[: max(0, box.y - box.h // 2)] = 250.0
         return g
     assert "face.backlit" in fired(tape(tmp_path, scene, backlight))
-    _ = (h, w)
 
 
 def test_light_from_one_side(tmp_path, scene):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Collection
 
-from ..model import Finding, Measurements
+from ..model import SEVERITY_ORDER, Finding, Measurements
 from . import audio, edit, face, motion, picture  # noqa: F401  (registration)
 from .metrics import summarize
 from .registry import CHECKS, Context
@@ -39,6 +39,5 @@ def judge(
         if c.needs == "av" and (m.audio is None or m.video is None):
             continue
         findings.extend(c.fn(ctx))
-    order = {"fail": 0, "warn": 1, "info": 2}
-    findings.sort(key=lambda f: (order[f.severity], f.check))
+    findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.check))
     return findings, metrics, skipped

@@ -7,14 +7,21 @@ from typing import Iterator
 import numpy as np
 
 from ..model import Finding
-from ..timeline import time_ranges, total_s
+from ..timeline import sampled_ranges, total_s
+from .metrics import EYE_LINE, backlight_ratio, face_boxes
 from .registry import Context, check
 
 
 def _ranges(ctx: Context, mask: np.ndarray, min_s: float = 2.0) -> list[tuple[float, float]]:
     v = ctx.m.video
-    return time_ranges(v.t_s, mask, step_s=v.coverage_interval_s, min_duration_s=min_s,
-                       merge_gap_s=v.coverage_interval_s * 2.5, end_s=ctx.m.media.duration_s)
+    return sampled_ranges(v.t_s, mask, v.coverage_interval_s, ctx.m.media.duration_s, min_s)
+
+
+def _box_ranges(ctx: Context, idx: np.ndarray, rows: np.ndarray) -> tuple[tuple[float, float], ...]:
+    """Ranges of the coverage frames `idx[rows]` (rows picked among the frames with a face)."""
+    mask = np.zeros(len(ctx.m.video.t_s), bool)
+    mask[idx[rows]] = True
+    return tuple(_ranges(ctx, mask))
 
 
 def _share(mask: np.ndarray, among: np.ndarray) -> float:
@@ -120,7 +127,7 @@ def backlit(ctx: Context) -> Iterator[Finding]:
     found = v.face_found
     if not found.any():
         return
-    ratio = v.background_luma_mean / np.maximum(np.nan_to_num(v.face_luma_mean), 0.02)
+    ratio = backlight_ratio(v)
     lit = found & (ratio > t["face.backlit.ratio"])
     share = _share(lit, found)
     if share < t["face.min_share"]:
@@ -156,38 +163,29 @@ def uneven_light(ctx: Context) -> Iterator[Finding]:
     )
 
 
-def _boxes(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
-    v = ctx.m.video
-    idx = np.flatnonzero(v.face_found)
-    arr = np.array([[b.x, b.y, b.w, b.h] for b in (v.face_boxes[i] for i in idx)]).reshape(-1, 4)
-    return idx, arr
-
-
 @check("face.too_small", needs="video")
 def too_small(ctx: Context) -> Iterator[Finding]:
-    v, t = ctx.m.video, ctx.t
-    idx, b = _boxes(ctx)
+    t = ctx.t
+    idx, b = face_boxes(ctx.m.video)
     if len(idx) < 2:
         return
     small_rows = b[:, 3] < t["face.too_small.height"]
     if small_rows.mean() < t["face.min_share"]:
         return
-    mask = np.zeros(len(v.t_s), bool)
-    mask[idx[small_rows]] = True
     value = float(np.median(b[:, 3]))
     yield Finding(
         "face.too_small", "warn",
         f"You are framed too wide: your face fills only {_pct(value)} of the frame height.",
         "Move the camera closer (or step towards it): frame from mid-chest to just above your head.",
         value=round(value, 3), threshold=t["face.too_small.height"], unit="face height / frame height",
-        ranges=tuple(_ranges(ctx, mask)),
+        ranges=_box_ranges(ctx, idx, small_rows),
     )
 
 
 @check("face.cropped", needs="video")
 def cropped(ctx: Context) -> Iterator[Finding]:
-    v, t = ctx.m.video, ctx.t
-    idx, b = _boxes(ctx)
+    t = ctx.t
+    idx, b = face_boxes(ctx.m.video)
     if len(idx) < 2:
         return
     e = t["face.cropped.edge"]
@@ -196,8 +194,6 @@ def cropped(ctx: Context) -> Iterator[Finding]:
     bad = touching | tight
     if bad.mean() < t["face.min_share"]:
         return
-    mask = np.zeros(len(v.t_s), bool)
-    mask[idx[bad]] = True
     value = float(np.median(b[:, 3]))
     what = "framed too tight" if tight.mean() >= touching.mean() else "cut off by the edge of the frame"
     yield Finding(
@@ -205,25 +201,23 @@ def cropped(ctx: Context) -> Iterator[Finding]:
         f"Your face is {what}.",
         "Move the camera back a little: leave a little space above your head and frame to mid-chest.",
         value=round(value, 3), threshold=t["face.cropped.height"], unit="face height / frame height",
-        ranges=tuple(_ranges(ctx, mask)),
+        ranges=_box_ranges(ctx, idx, bad),
     )
 
 
 @check("face.off_center", needs="video")
 def off_center(ctx: Context) -> Iterator[Finding]:
-    v, t = ctx.m.video, ctx.t
-    idx, b = _boxes(ctx)
+    t = ctx.t
+    idx, b = face_boxes(ctx.m.video)
     if len(idx) < 2:
         return
     cx = b[:, 0] + b[:, 2] / 2
-    eyes = b[:, 1] + 0.38 * b[:, 3]
+    eyes = b[:, 1] + EYE_LINE * b[:, 3]
     side = np.abs(cx - 0.5) > t["face.off_center.x"]
     vert = (eyes < t["face.off_center.eyes_lo"]) | (eyes > t["face.off_center.eyes_hi"])
     bad = side | vert
     if bad.mean() < t["face.min_share"]:
         return
-    mask = np.zeros(len(v.t_s), bool)
-    mask[idx[bad]] = True
     if side.mean() >= vert.mean():
         value, thr, unit = float(np.median(np.abs(cx - 0.5))), t["face.off_center.x"], "offset from centre / width"
         msg = f"Your face sits far to the {'left' if np.median(cx) < 0.5 else 'right'} of the frame."
@@ -234,5 +228,5 @@ def off_center(ctx: Context) -> Iterator[Finding]:
     yield Finding(
         "face.off_center", "warn", msg,
         "Centre yourself and put your eyes about a third of the way down the frame.",
-        value=round(value, 3), threshold=thr, unit=unit, ranges=tuple(_ranges(ctx, mask)),
+        value=round(value, 3), threshold=thr, unit=unit, ranges=_box_ranges(ctx, idx, bad),
     )

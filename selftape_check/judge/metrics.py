@@ -84,14 +84,27 @@ def audio_metrics(a: AudioSeries) -> dict:
     }
 
 
+EYE_LINE = 0.38  # eyes sit this far down a Haar face box
+
+
+def backlight_ratio(v: VideoSeries) -> np.ndarray:
+    """Background luma over face luma per coverage frame (face luma floored at 0.02)."""
+    return v.background_luma_mean / np.maximum(np.nan_to_num(v.face_luma_mean), 0.02)
+
+
+def face_boxes(v: VideoSeries) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of coverage frames with a face, and their boxes as rows (x, y, w, h), 0-1 of the frame."""
+    idx = np.flatnonzero(v.face_found)
+    return idx, np.array([[b.x, b.y, b.w, b.h] for b in (v.face_boxes[i] for i in idx)]).reshape(-1, 4)
+
+
 def video_metrics(v: VideoSeries) -> dict:
     found = v.face_found
-    boxes = [b for b in v.face_boxes if b is not None]
-    heights = np.array([b.h for b in boxes]) if boxes else np.zeros(0)
-    cx = np.array([b.x + b.w / 2 for b in boxes]) if boxes else np.zeros(0)
-    eye_line = np.array([b.y + 0.38 * b.h for b in boxes]) if boxes else np.zeros(0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        backlight = v.background_luma_mean / np.maximum(v.face_luma_mean, 0.02)
+    _, boxes = face_boxes(v)
+    heights = boxes[:, 3]
+    cx = boxes[:, 0] + boxes[:, 2] / 2
+    eye_line = boxes[:, 1] + EYE_LINE * boxes[:, 3]
+    backlight = backlight_ratio(v)
     return {
         "face_visible_ratio": _num(found.mean() if found.size else 0.0),
         "face_luma_median": _num(_median(v.face_luma_mean)),

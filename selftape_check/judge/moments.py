@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..model import Finding, Measurements, Moment, Timeline
+from .metrics import backlight_ratio
 
 MAX_POINTS = 600
 
@@ -26,7 +27,7 @@ def _worst_time(check: str, m: Measurements, finding: Finding) -> float | None:
     if check == "face.overexposed":
         return pick(v.face_clipped_ratio + v.face_luma_mean, found, lowest=False)
     if check == "face.backlit":
-        return pick(v.background_luma_mean / np.maximum(np.nan_to_num(v.face_luma_mean), 0.02), found, False)
+        return pick(backlight_ratio(m.video), found, lowest=False)
     if check == "face.uneven_light":
         return pick(v.face_lr_ratio_db, found, lowest=False)
     if check == "face.eyes_hidden" and (found & ~v.eyes_found).any():

@@ -7,7 +7,7 @@ from typing import Iterator
 import numpy as np
 
 from ..model import Finding
-from ..timeline import runs, time_ranges
+from ..timeline import merge_ranges, runs, sampled_ranges
 from .registry import Context, check
 
 
@@ -89,16 +89,6 @@ def black_frames(ctx: Context) -> Iterator[Finding]:
     )
 
 
-def _merge(ranges: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    out: list[list[float]] = []
-    for a, b in sorted(ranges):
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
-
-
 @check("video.frozen", needs="video")
 def frozen(ctx: Context) -> Iterator[Finding]:
     """The picture does not change (consecutive frames of a run, or coverage frames a second apart)
@@ -129,7 +119,7 @@ def frozen(ctx: Context) -> Iterator[Finding]:
         start, end = float(v.t_s[max(0, s - 1)]), float(v.t_s[e - 1])
         if end - start >= t["video.frozen.min_s"]:
             found.append((round(start, 2), round(end, 2)))
-    found = _merge(found)
+    found = merge_ranges(found)
     if has_speech:
         # a freeze is the picture stopping while the tape goes on: someone speaks, so lips must move;
         # a still picture in silence is a static shot (dead air at worst), not a freeze
@@ -148,23 +138,21 @@ def frozen(ctx: Context) -> Iterator[Finding]:
     )
 
 
-def _face_or_frame(ctx: Context, values: np.ndarray) -> tuple[np.ndarray, str]:
-    """Values on face frames when the face is found in most frames, else on every frame."""
+def _median_on_face_or_frame(ctx: Context, values: np.ndarray) -> tuple[float | None, str]:
+    """Median over face frames when the face is found in most frames, else over every frame (None
+    when nothing was measured), and which of the two it is."""
     v = ctx.m.video
-    if v.face_found.mean() >= 0.5:
-        return values[v.face_found], "face"
-    return values, "picture"
+    on_face = v.face_found.mean() >= 0.5
+    vals = values[v.face_found] if on_face else values
+    vals = vals[np.isfinite(vals)]
+    return (float(np.median(vals)) if vals.size else None), ("face" if on_face else "picture")
 
 
 @check("image.blurry", needs="video")
 def blurry(ctx: Context) -> Iterator[Finding]:
     v, t = ctx.m.video, ctx.t
-    vals, where = _face_or_frame(ctx, v.sharpness)
-    vals = vals[np.isfinite(vals)]
-    if vals.size == 0:
-        return
-    value = float(np.median(vals))
-    if value >= t["image.blurry.sharpness"]:
+    value, where = _median_on_face_or_frame(ctx, v.sharpness)
+    if value is None or value >= t["image.blurry.sharpness"]:
         return
     mask = np.nan_to_num(v.sharpness, nan=1e9) < t["image.blurry.sharpness"]
     yield Finding(
@@ -173,20 +161,15 @@ def blurry(ctx: Context) -> Iterator[Finding]:
         "Tap to focus on your face and lock focus (AE/AF lock), clean the lens, and keep still enough "
         "in low light that the picture doesn't smear.",
         value=round(value, 1), threshold=t["image.blurry.sharpness"], unit="sharpness (Laplacian variance)",
-        ranges=tuple(time_ranges(v.t_s, mask, step_s=v.coverage_interval_s, min_duration_s=2.0,
-                                 merge_gap_s=2.5 * v.coverage_interval_s, end_s=ctx.m.media.duration_s)),
+        ranges=tuple(sampled_ranges(v.t_s, mask, v.coverage_interval_s, ctx.m.media.duration_s)),
     )
 
 
 @check("image.noisy", needs="video")
 def noisy(ctx: Context) -> Iterator[Finding]:
     v, t = ctx.m.video, ctx.t
-    vals, where = _face_or_frame(ctx, v.noise_sigma)
-    vals = vals[np.isfinite(vals)]
-    if vals.size == 0:
-        return
-    value = float(np.median(vals))
-    if value <= t["image.noisy.sigma"]:
+    value, where = _median_on_face_or_frame(ctx, v.noise_sigma)
+    if value is None or value <= t["image.noisy.sigma"]:
         return
     yield Finding(
         "image.noisy", "warn",

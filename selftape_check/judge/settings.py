@@ -99,7 +99,6 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
        "17 dB below EBU R128: a listener at normal volume strains to hear"),
     _S("audio.too_loud.warn_lufs", -11.0, "LUFS, speech", -70, 0,
        "louder than the loudest streaming targets (-14 LUFS, Spotify 'loud' -11 LUFS)"),
-    _S("audio.true_peak.max_dbtp", -1.0, "dBTP", -20, 3, "EBU R128: maximum true peak -1 dBTP"),
     _S("audio.clipping.min_events", 3, "clipped 20 ms hops", 0, 1000, "a click here and there vs repeated"),
     _S("audio.clipping.fail_share", 0.02, "share of speech hops with clipping", 0, 1,
        "distortion on more than 2% of the speech is heard throughout"),

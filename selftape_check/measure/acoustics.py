@@ -22,7 +22,6 @@ class Hum:
     mains_hz: int  # 50 or 60
     ratio_db: float  # strongest harmonic line over its neighbourhood
     level_dbfs: float  # power of the hum lines, dBFS
-    harmonics: int  # harmonics standing 10 dB or more above their neighbourhood
 
 
 def mains_hum(lowfreq_power: np.ndarray, max_harmonic: int = 8) -> Hum | None:
@@ -48,7 +47,6 @@ def mains_hum(lowfreq_power: np.ndarray, max_harmonic: int = 8) -> Hum | None:
             mains_hz=f0,
             ratio_db=float(max(ratios)),
             level_dbfs=float(10 * np.log10(max(sum(powers), 1e-30))),
-            harmonics=int(sum(r >= 10.0 for r in ratios)),
         )
         if best is None or hum.ratio_db > best.ratio_db:
             best = hum

@@ -5,7 +5,7 @@
   implements the same standard but needs the whole signal in memory.
 * True peak: BS.1770-4 Annex 2, 4x oversampling, with libsoxr's linear-phase resampler (`soxr`, the
   resampler librosa uses) run as a stream, so block edges are seamless.
-* Per 20 ms hop: sample peak, RMS (mono mix and per channel), speech-band level (100-4000 Hz, from the
+* Per 20 ms hop: RMS (mono mix and per channel), speech-band level (100-4000 Hz, from the
   hop's spectrum), share of samples at digital zero, count of samples at full scale.
 * Long-term spectrum up to 1 kHz at 1 Hz resolution (Welch average of 1 s Hann blocks), for mains hum.
 * Voice activity: energy-based detection on the speech-band level against the track's own noise floor
@@ -58,7 +58,7 @@ class AudioMeter:
         self._sample_peak = 0.0
         self._n = 0
         self._series: dict[str, list[np.ndarray]] = {k: [] for k in (
-            "momentary", "rms", "chan_rms", "band", "zero", "clip", "peak")}
+            "momentary", "rms", "chan_rms", "band", "zero", "clip")}
         # long-term spectrum below 1 kHz at 1 Hz resolution (Welch average of 1 s Hann blocks), for hum
         self._lf_n = sample_rate  # 1 s blocks: 1 Hz bins
         self._lf_window = np.hanning(self._lf_n).astype(np.float32)
@@ -82,7 +82,6 @@ class AudioMeter:
         absx = np.abs(hops)
         self._series["rms"].append(db(np.mean(mono.astype(np.float64) ** 2, axis=1)).astype(np.float32))
         self._series["chan_rms"].append(db(np.mean(hops.astype(np.float64) ** 2, axis=1)).astype(np.float32))
-        self._series["peak"].append(db(absx.max(axis=(1, 2)), power=False).astype(np.float32))
         self._series["zero"].append((hops == 0).all(axis=2).mean(axis=1).astype(np.float32))
         self._series["clip"].append((absx >= FULL_SCALE).any(axis=2).sum(axis=1).astype(np.int32))
         self._lf_pending = np.concatenate([self._lf_pending, mono.reshape(-1)])
@@ -141,7 +140,6 @@ class AudioMeter:
             momentary_lufs=cat("momentary", np.float32),
             rms_dbfs=cat("rms", np.float32),
             channel_rms_dbfs=cat("chan_rms", np.float32, (0, self.ch)),
-            peak_dbfs=cat("peak", np.float32),
             band_dbfs=band_db,
             clipped_samples=cat("clip", np.int32),
             digital_zero_ratio=cat("zero", np.float32),

@@ -21,15 +21,13 @@ class AudioDecoder:
         self._resampler = av.AudioResampler(
             format="fltp", layout="mono" if self.channels == 1 else "stereo", rate=self.sample_rate
         )
-        self.decode_errors = 0
 
     def feed(self, packet: av.Packet | None) -> Iterator[np.ndarray]:
         """Decode one packet (None flushes); yield float32 arrays of shape (samples, channels)."""
         try:
             frames = self.stream.codec_context.decode(packet)
         except av.error.FFmpegError:
-            self.decode_errors += 1
-            return
+            return  # a damaged packet: skip it, the rest of the stream still counts
         for frame in frames:
             frame.pts = None  # let the resampler run on sample counts alone (no drift compensation)
             for out in self._resampler.resample(frame):

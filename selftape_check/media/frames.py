@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Iterator
 
 import av
 import cv2
@@ -208,7 +208,6 @@ class VideoSampler:
         self._coverage = list(plan.coverage_times_s)
         self._cov_i = 0
         self.decoded_frames = 0
-        self.decode_errors = 0
 
     def _packet_time(self, packet: av.Packet) -> float | None:
         ts = packet.pts if packet.pts is not None else packet.dts
@@ -241,8 +240,7 @@ class VideoSampler:
         try:
             frames = self.stream.codec_context.decode(packet)
         except av.error.FFmpegError:
-            self.decode_errors += 1
-            return
+            return  # a damaged packet: skip it, the rest of the stream still counts
         for frame in frames:
             if frame.pts is None:
                 continue
@@ -270,5 +268,3 @@ class VideoSampler:
                 rgb_small=_to_display(_rgb_thumbnail(frame, y, full), rot),
             )
 
-
-ProgressFn = Callable[[float], None]
