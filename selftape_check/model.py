@@ -94,7 +94,7 @@ class VideoSeries:
     frame_run: np.ndarray  # int run id, -1 for isolated keyframes
     frame_luma: np.ndarray  # 0-1 mean luma of each decoded frame
     frame_background_luma: np.ndarray  # 0-1 mean luma outside the person (whole frame when no face known)
-    frame_diff: np.ndarray  # relative difference (mean abs diff / (std + 0.02)) to the previous frame of the run
+    frame_diff: np.ndarray  # relative difference (mean abs diff / (std + 0.02)) to the frame just before
     frame_shift_px: np.ndarray  # background motion to the previous frame of the run, % of width; NaN at start
     thumbnails: tuple  # ((t_s, RGB uint8 160 px wide), ...): at most a few hundred, evenly spread
     coverage_interval_s: float

@@ -7,7 +7,7 @@ from typing import Iterator
 import numpy as np
 
 from ..model import Finding
-from ..timeline import merge_ranges, runs, sampled_ranges
+from ..timeline import close_gaps, merge_ranges, runs, sampled_ranges
 from .registry import Context, check
 
 
@@ -103,6 +103,8 @@ def frozen(ctx: Context) -> Iterator[Finding]:
     limit = t["video.frozen.diff"] if has_speech else t["video.frozen.diff"] / 5
     # consecutive frames of a still person differ far less than frames a second apart: a tenth of the limit
     still = np.nan_to_num(v.frame_diff, nan=1.0) < limit / 10
+    # a keyframe inside a freeze re-encodes the same picture a little differently: bridge 1-2 frames
+    still = close_gaps(still, 2)
     not_black = v.frame_luma >= t["video.black_frames.luma"]
     found = []
     for s, e in runs(still & not_black):

@@ -24,6 +24,7 @@ from ..model import FaceBox, VideoSeries
 from .faces import FaceTracker
 
 SHIFT_FRAMES_PER_RUN = 16
+MAX_FRAME_GAP_S = 0.1  # frames closer than this are consecutive (10 fps and faster)
 MAX_THUMBNAILS = 240  # small RGB pictures kept for the HTML report (about 10 MB at most)
 SHARPNESS_WIDTH = 128  # the face is resampled to this width before the Laplacian: framing-independent
 CLIP_LEVEL = 0.98
@@ -129,6 +130,7 @@ class VideoMeter:
         self._prev_run = -2
         self._run_len = 0
         self._prev_thumb: np.ndarray | None = None
+        self._prev_t: float | None = None
         self._prev_cov_thumb: np.ndarray | None = None
         self._thumbs: list[tuple[float, np.ndarray]] = []
         self._weights_key: tuple | None = None
@@ -150,16 +152,18 @@ class VideoMeter:
         diff = shift = float("nan")
         same_run = f.run >= 0 and f.run == self._prev_run
         self._run_len = self._run_len + 1 if same_run else 1
-        if same_run and self._prev_thumb is not None and self._prev_thumb.shape == thumb.shape:
+        # the frame just before in time, even across a keyframe (thorough mode decodes runs back to back)
+        follows = same_run or (self._prev_t is not None and 0 < f.t_s - self._prev_t <= MAX_FRAME_GAP_S)
+        if follows and self._prev_thumb is not None and self._prev_thumb.shape == thumb.shape:
             diff = relative_difference(self._prev_thumb, thumb)
             # camera motion is read on the background (the actor's own movement is not shake), and half
             # a second per run is enough for a steady property
-            if background is not None and self._run_len <= SHIFT_FRAMES_PER_RUN:
+            if same_run and background is not None and self._run_len <= SHIFT_FRAMES_PER_RUN:
                 # copies: cv2.phaseCorrelate applies the window to its inputs in place
                 (dx, dy), _ = cv2.phaseCorrelate(self._prev_thumb.copy(), thumb.copy(),
                                                  _hanning(thumb.shape) * background)
                 shift = float(np.hypot(dx, dy) / THUMB_W * 100.0)
-        self._prev_run, self._prev_thumb = f.run, thumb
+        self._prev_run, self._prev_thumb, self._prev_t = f.run, thumb, f.t_s
         fr = self.frames
         fr["t"].append(f.t_s)
         fr["run"].append(f.run)
