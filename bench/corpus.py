@@ -474,6 +474,67 @@ def _audio_defect(d: str, strength: str, voice: np.ndarray, tone: np.ndarray, se
     return stereo
 
 
+# --------------------------------------------------------------------------- two voices (actor + reader)
+def two_voice_tape(path: str, clip: str, reader_voice: str, reader_db: float, size=(960, 540),
+                   seed: int = 0, cycles: int = 1) -> dict:
+    """An actor (a real talking-head clip, its own voice) and an off-camera reader (another real voice)
+    who answers in the actor's pauses while the actor listens, mouth still: the clip is cut in two at
+    its quietest moment near the middle, and after each half the last frame is held (swaying slightly,
+    as a person listening does) while the reader speaks. The actor's audio is set to -30 LUFS and the
+    reader's to -30 + `reader_db` (BS.1770 integrated loudness of each voice's own audio, pyloudnorm), so
+    even +12 dB does not clip. `cycles` repeats the scene (for tapes as long as real ones).
+    Returns the truth: reader_db and the reader's time ranges."""
+    import cv2
+    import pyloudnorm
+
+    frames, fps, audio, n = clip_frames(clip, size)
+    audio = audio[: int(n / fps * SR)]
+    hop = SR // 50
+    energy = np.array([np.mean(audio[i:i + hop] ** 2) for i in range(0, len(audio) - hop, hop)])
+    mid = len(energy) // 2
+    lo, hi = mid - len(energy) // 6, mid + len(energy) // 6
+    cut_s = (lo + int(np.argmin(np.convolve(energy[lo:hi], np.ones(10), "same")))) * hop / SR
+    cut_f = int(round(cut_s * fps))
+    meter = pyloudnorm.Meter(SR)
+    audio = audio * 10 ** ((-30.0 - meter.integrated_loudness(audio)) / 20)
+    actor_lufs = meter.integrated_loudness(audio)
+    reader = _wav(reader_voice)
+    reader_s = 2.6
+    n_chunks = int(len(reader) / SR // reader_s)
+    chunks = [reader[int(k * reader_s * SR): int((k + 1) * reader_s * SR)] for k in range(n_chunks)]
+    gain = 10 ** ((actor_lufs + reader_db - meter.integrated_loudness(np.concatenate(chunks))) / 20)
+    pad = int(0.5 * SR)
+
+    out_frames: list[np.ndarray] = []
+    out_audio: list[np.ndarray] = []
+    reader_ranges = []
+    parts = [(0, cut_f), (cut_f, n)] * cycles
+    for k, (f0, f1) in enumerate(parts):
+        chunk = chunks[k % len(chunks)]
+        out_frames.extend(frames[f0:f1])
+        a0, want = int(round(f0 / fps * SR)), int(round((f1 - f0) / fps * SR))
+        part = audio[a0:a0 + want]
+        out_audio.append(np.concatenate([part, np.zeros(want - len(part))]))
+        start_s = len(out_frames) / fps
+        listen = np.concatenate([np.zeros(pad), chunk * gain, np.zeros(pad)])
+        held = frames[f1 - 1]
+        n_hold = int(np.ceil(len(listen) / SR * fps))
+        for i in range(n_hold):
+            t = i / fps
+            dx, dy = 3.0 * np.sin(2 * np.pi * 0.23 * t), 1.0 * np.sin(2 * np.pi * 0.17 * t + 1.0)
+            out_frames.append(cv2.warpAffine(held, np.float32([[1, 0, dx], [0, 1, dy]]), size,
+                                             borderMode=cv2.BORDER_REPLICATE))
+        want = int(round(n_hold / fps * SR))
+        out_audio.append(np.concatenate([listen, np.zeros(max(0, want - len(listen)))])[:want])
+        reader_ranges.append((round(start_s + pad / SR, 2), round(start_s + (pad + len(chunk)) / SR, 2)))
+    mix = np.concatenate(out_audio)
+    total = int(round(len(out_frames) / fps * SR))
+    mix = np.concatenate([mix, np.zeros(max(0, total - len(mix)))])[:total]
+    mix = mix + room_tone(len(mix) / SR, seed)
+    write_tape(path, iter(out_frames), fps, np.stack([mix, mix], axis=1), SR, gop=int(round(fps)), crf=23)
+    return {"reader_db": reader_db, "reader_ranges": reader_ranges, "actor_lufs": actor_lufs}
+
+
 def build(out_dir: str, small: bool = False) -> list[Spec]:
     os.makedirs(out_dir, exist_ok=True)
     items = specs(small)

@@ -96,6 +96,7 @@ class VideoSeries:
     frame_background_luma: np.ndarray  # 0-1 mean luma outside the person (whole frame when no face known)
     frame_diff: np.ndarray  # relative difference (mean abs diff / (std + 0.02)) to the frame just before
     frame_shift_px: np.ndarray  # background motion to the previous frame of the run, % of width; NaN at start
+    frame_mouth_change: np.ndarray  # mouth movement since the frame before (measure.mouth); NaN unknown
     thumbnails: tuple  # ((t_s, RGB uint8 160 px wide), ...): at most a few hundred, evenly spread
     coverage_interval_s: float
     decoded_frames: int
@@ -121,6 +122,7 @@ class AudioSeries:
     digital_zero_ratio: np.ndarray  # per hop: share of samples exactly 0 (all channels)
     speech: np.ndarray  # bool per hop: voice activity
     lowfreq_power: np.ndarray  # long-term power spectrum, 1 Hz bins from 0 Hz (mean power per bin)
+    octave_db: np.ndarray | None = None  # per hop: octave-band levels 125 Hz-8 kHz (float16), the voice's timbre
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,22 @@ def pink_noise(seconds: float, sr: int, rms_dbfs: float, seed: int = 0) -> np.nd
     return x * (10 ** (rms_dbfs / 20) / np.sqrt(np.mean(x ** 2)))
 
 
+def syllables(seconds: float, sr: int, rms_dbfs: float = -24.0, f0: float = 140.0, rate_hz: float = 4.0,
+              seed: int = 0) -> np.ndarray:
+    """A voice-like signal: a harmonic complex (f0 and its harmonics up to 3.5 kHz, falling 6 dB per
+    octave) gliding in pitch, switched on and off at syllable rate (raised-cosine syllables with short
+    gaps). Its voice activity is known exactly: it starts at 0 and ends at `seconds`."""
+    rng = np.random.default_rng(seed)
+    n = int(round(seconds * sr))
+    t = np.arange(n) / sr
+    pitch = f0 * (1 + 0.08 * np.sin(2 * np.pi * 0.7 * t + rng.uniform(0, 6)))
+    phase = 2 * np.pi * np.cumsum(pitch) / sr
+    x = sum(np.sin(k * phase) / k for k in range(1, int(3500 // f0) + 1))
+    syll = 0.5 - 0.5 * np.cos(2 * np.pi * rate_hz * t)  # one syllable per 1/rate_hz
+    x = x * (0.3 + 0.7 * syll)
+    return scale_to_rms(x, rms_dbfs)
+
+
 def scale_to_rms(x: np.ndarray, rms_dbfs: float) -> np.ndarray:
     r = np.sqrt(np.mean(np.asarray(x, dtype=np.float64) ** 2))
     return x * (10 ** (rms_dbfs / 20) / max(r, 1e-12))

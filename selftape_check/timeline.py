@@ -79,11 +79,11 @@ def sampled_ranges(
                        merge_gap_s=2.5 * interval_s, end_s=end_s)
 
 
-def merge_ranges(ranges: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Union of possibly overlapping ranges, sorted."""
+def merge_ranges(ranges: list[tuple[float, float]], gap_s: float = 0.0) -> list[tuple[float, float]]:
+    """Union of possibly overlapping ranges (and of ranges less than `gap_s` apart), sorted."""
     out: list[list[float]] = []
     for a, b in sorted(ranges):
-        if out and a <= out[-1][1]:
+        if out and a <= out[-1][1] + gap_s:
             out[-1][1] = max(out[-1][1], b)
         else:
             out.append([a, b])

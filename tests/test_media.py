@@ -48,9 +48,13 @@ def test_plan_samples_keyframes_and_bursts_not_everything():
     keys = [float(k) for k in range(0, 60)]  # a phone-like keyframe every second
     plan = plan_decode(keys, 60.0, 30.0, SamplingSettings())
     runs = [(k, e) for k, e in zip(plan.key_times_s, plan.run_end_s) if e > k]
-    assert 3 <= len(runs) <= 6  # a few bursts of consecutive frames
+    bursts = [(k, e) for k, e in runs if e - k > SamplingSettings().glance_s + 1e-9]
+    assert 3 <= len(bursts) <= 6  # a few bursts of consecutive frames
+    glance = SamplingSettings().glance_s
+    assert 0.1 <= glance <= 0.25  # a few frames (3-7 at 30 fps) after each keyframe
+    assert all(e - k == pytest.approx(glance) for k, e in runs if (k, e) not in bursts)  # glances
     decoded_s = sum(e - k for k, e in runs)
-    assert decoded_s <= 6.0  # about 4 s of 60 s decoded in full; the rest is keyframes
+    assert decoded_s <= 60 * glance + 4.0  # a glance per keyframe and 4 bursts of 1 s
     assert len(plan.coverage_times_s) >= 55
 
 

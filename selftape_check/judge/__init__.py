@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Collection
 
 from ..model import SEVERITY_ORDER, Finding, Measurements
-from . import audio, edit, face, motion, picture  # noqa: F401  (registration)
+from . import audio, edit, face, motion, picture, voices  # noqa: F401  (registration)
 from .metrics import summarize
 from .registry import CHECKS, Context
 from .settings import SETTINGS, Thresholds
@@ -22,8 +22,11 @@ def judge(
     motion_stats = None
     if m.video is not None:
         motion_stats = motion.run_stats(m.video, m.media.video.fps or 30.0)
-    metrics = summarize(m, motion_stats)
-    ctx = Context(m=m, t=thresholds, metrics=metrics, motion=motion_stats)
+    who = voices.who_speaks(m)
+    metrics = summarize(m, motion_stats, who)
+    ctx = Context(m=m, t=thresholds, metrics=metrics, motion=motion_stats, voices=who)
+    if m.audio is not None:
+        metrics["edit"] = edit.edit_metrics(ctx)
     findings: list[Finding] = []
     skipped: list[str] = []
     if m.video is None:

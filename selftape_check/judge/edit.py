@@ -1,4 +1,5 @@
-"""Edit checks: dead air at the start and end of the tape (silence before the first line, after the last)."""
+"""Edit checks: dead air at the start and end of the tape (silence before the first line, after the
+last), and the slate (the actor's introduction before the scene), reported with its time range."""
 
 from __future__ import annotations
 
@@ -7,8 +8,15 @@ from typing import Iterator
 import numpy as np
 
 from ..model import Finding
-from ..timeline import runs
+from ..timeline import close_gaps, runs
+from .metrics import face_boxes
 from .registry import Context, check
+
+BEAT_S = 1.0  # what trimming leaves before the first line and after the last
+SLATE_GAP_S = 1.2  # a pause at least this long separates the slate from the scene
+SLATE_MAX_START_S = 15.0
+SLATE_S = (1.0, 20.0)  # how long a slate lasts (name, height, location, role)
+FRAMING_CHANGE = 1.3  # face height ratio between slate and scene that marks a change of framing
 
 
 def speech_span_s(ctx: Context) -> tuple[float, float] | None:
@@ -18,6 +26,64 @@ def speech_span_s(ctx: Context) -> tuple[float, float] | None:
     if not spans:
         return None
     return spans[0][0] * a.hop_s, spans[-1][1] * a.hop_s
+
+
+def trims(ctx: Context) -> dict:
+    """Silence at each end and how much to trim to leave a one-beat lead-in and tail (`metrics.edit`)."""
+    span = speech_span_s(ctx)
+    if span is None:
+        return {}
+    duration = ctx.m.media.duration_s or ctx.m.audio.duration_s
+    lead, tail = span[0], max(0.0, duration - span[1])
+    return {"lead_silence_s": round(lead, 2), "tail_silence_s": round(tail, 2),
+            "trim_start_s": round(max(0.0, lead - BEAT_S), 2), "trim_end_s": round(max(0.0, tail - BEAT_S), 2)}
+
+
+def find_slate(ctx: Context) -> tuple[float, float, str] | None:
+    """The slate: the first block of speech, starting in the first 15 s and lasting 1-20 s, that is set
+    apart from the rest (a pause of 1.2 s or more, or a change of framing: the face a different size),
+    when the rest (the scene) speaks longer. Returns (start, end, how it was told apart)."""
+    a = ctx.m.audio
+    blocks = [(s * a.hop_s, e * a.hop_s) for s, e in runs(close_gaps(a.speech, int(round(SLATE_GAP_S / a.hop_s))))
+              if (e - s) * a.hop_s >= 0.3]
+    if len(blocks) < 2:
+        return None
+    (s0, e0), rest = blocks[0], blocks[1:]
+    scene_s = sum(e - s for s, e in rest)
+    if s0 > SLATE_MAX_START_S or not (SLATE_S[0] <= e0 - s0 <= SLATE_S[1]) or scene_s < 1.5 * (e0 - s0):
+        return None
+    how = f"a {rest[0][0] - e0:.1f} s pause"
+    v = ctx.m.video
+    if v is not None:
+        idx, boxes = face_boxes(v)
+        t = v.t_s[idx]
+        slate_h, scene_h = boxes[(t >= s0) & (t < e0), 3], boxes[t >= rest[0][0], 3]
+        if slate_h.size and scene_h.size:
+            ratio = float(np.median(slate_h) / np.median(scene_h))
+            if max(ratio, 1 / ratio) >= FRAMING_CHANGE:
+                how += ", then a change of framing"
+    return round(s0, 2), round(e0, 2), how
+
+
+def edit_metrics(ctx: Context) -> dict:
+    """`metrics.edit`: silence at the ends, suggested trims, and the slate's range (null without one)."""
+    found = find_slate(ctx)
+    return {**trims(ctx), "slate_start_s": found[0] if found else None, "slate_end_s": found[1] if found else None}
+
+
+@check("edit.slate", needs="audio")
+def slate(ctx: Context) -> Iterator[Finding]:
+    found = find_slate(ctx)
+    if found is None:
+        return
+    s0, e0, how = found
+    yield Finding(
+        "edit.slate", "info",
+        f"Slate found at {s0:.1f}-{e0:.1f} s (set apart from the scene by {how}).",
+        "Check the slate says what the breakdown asks for (usually name, height, location, agent) and that "
+        "casting can jump past it: keep it short and the pause after it to a beat.",
+        value=round(e0 - s0, 2), unit="s of slate", ranges=((s0, e0),),
+    )
 
 
 @check("edit.dead_air", needs="audio")
@@ -33,10 +99,10 @@ def dead_air(ctx: Context) -> Iterator[Finding]:
     # leave a natural beat (1 s) when trimming
     if lead > limit:
         ranges.append((0.0, round(lead, 2)))
-        parts.append(f"{lead - 1.0:.1f} s at the start")
+        parts.append(f"{lead - BEAT_S:.1f} s at the start")
     if tail > limit:
         ranges.append((round(span[1], 2), round(duration, 2)))
-        parts.append(f"{tail - 1.0:.1f} s at the end")
+        parts.append(f"{tail - BEAT_S:.1f} s at the end")
     if not ranges:
         return
     still = ""

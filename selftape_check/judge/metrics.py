@@ -139,7 +139,7 @@ def empty_metrics() -> dict:
     return {group: dict.fromkeys(keys) for group, keys in REQUIRED.items()}
 
 
-def summarize(m: Measurements, motion=None) -> dict:
+def summarize(m: Measurements, motion=None, voices=None) -> dict:
     out = empty_metrics()
     if m.video is not None:
         out["video"].update(video_metrics(m.video))
@@ -149,4 +149,9 @@ def summarize(m: Measurements, motion=None) -> dict:
             out["video"]["motion_runs"] = int(len(motion.flicker_pct))
     if m.audio is not None:
         out["audio"].update(audio_metrics(m.audio))
+    if voices is not None:
+        out["audio"]["actor_lufs"] = _num(voices.actor_lufs, 2)
+        out["audio"]["reader_lufs"] = _num(voices.reader_lufs, 2)
+        out["audio"]["actor_speech_s"] = voices.actor_s
+        out["audio"]["reader_speech_s"] = voices.reader_s
     return out

@@ -106,13 +106,19 @@ def frozen(ctx: Context) -> Iterator[Finding]:
     # a keyframe inside a freeze re-encodes the same picture a little differently: bridge 1-2 frames
     still = close_gaps(still, 2)
     not_black = v.frame_luma >= t["video.black_frames.luma"]
+    # ... but never across time not decoded (default mode decodes short runs with gaps between them)
+    gap = np.flatnonzero(np.diff(v.frame_t_s) > 3 * step) + 1
+    after_gap = set(gap.tolist())
     found = []
-    for s, e in runs(still & not_black):
-        # frame s is identical to frame s-1: the freeze starts at frame s-1
-        start = float(v.frame_t_s[max(0, s - 1)])
-        end = float(v.frame_t_s[e - 1]) + step
-        if end - start >= t["video.frozen.min_s"]:
-            found.append((round(start, 2), round(end, 2)))
+    for s0, e0 in runs(still & not_black):
+        cuts = [s0, *gap[(gap > s0) & (gap < e0)], e0]
+        for s, e in zip(cuts[:-1], cuts[1:]):
+            # frame s is identical to frame s-1: the freeze starts at frame s-1, unless s follows a gap
+            # (then its difference is to a frame long before, and the freeze is only known from frame s)
+            start = float(v.frame_t_s[s if s in after_gap else max(0, s - 1)])
+            end = float(v.frame_t_s[e - 1]) + step
+            if end - start >= t["video.frozen.min_s"]:
+                found.append((round(start, 2), round(end, 2)))
     # across the tape: coverage frames a second or more apart that are identical (a picture that
     # changes not at all in a second, not even by sensor noise, is frozen)
     cov_still = np.nan_to_num(v.coverage_diff, nan=1.0) < limit

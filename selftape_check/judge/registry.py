@@ -11,6 +11,7 @@ from .settings import Thresholds
 
 if TYPE_CHECKING:
     from .motion import RunStats
+    from .voices import Voices
 
 Needs = Literal["media", "video", "audio", "av"]
 
@@ -21,6 +22,7 @@ class Context:
     t: Thresholds
     metrics: dict  # {"video": {...}, "audio": {...}, "av": {...}}, computed before the checks
     motion: "RunStats | None" = None  # per-run flicker and shake (judge.motion), computed once
+    voices: "Voices | None" = None  # who speaks when, and each voice's loudness (judge.voices)
 
 
 CheckFn = Callable[[Context], Iterable[Finding]]

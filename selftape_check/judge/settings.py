@@ -117,6 +117,14 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
        "exponential rooms: dry 0.23-0.53, RT60 0.5 s 0.39-0.61, RT60 0.8 s 0.55-0.74, 1.2 s 0.68-0.85; one "
        "real voice (FSDD nicolas) reads 0.54-0.58 in every corpus tape"),
     _S("audio.dropouts.min_s", 0.02, "s", 0, 5, "a gap of digital silence one AAC frame long is audible"),
+    _S("audio.reader_louder.warn_db", 3.0, "dB, reader's speech loudness over the actor's", -20, 40,
+       "casting directors' most common sound complaint is a reader louder than the actor; self-tape guides "
+       "ask for the reader softer than the actor. 3 dB is three loudness JNDs (about 1 dB, Zwicker & Fastl, "
+       "Psychoacoustics) and above the measurement's +-2 dB error, so equal voices do not fire"),
+    _S("audio.reader_louder.fail_db", 8.0, "dB", -20, 40,
+       "8-10 dB is heard as about twice as loud (Stevens' sone scale): the reader dominates the scene"),
+    _S("audio.reader_louder.min_s", 2.0, "s of each voice's speech", 0, 60,
+       "a single word is not enough to compare two voices' loudness (BS.1770 gating needs 400 ms blocks)"),
 ]})
 
 

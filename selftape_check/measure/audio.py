@@ -7,6 +7,9 @@
   resampler librosa uses) run as a stream, so block edges are seamless.
 * Per 20 ms hop: RMS (mono mix and per channel), speech-band level (100-4000 Hz, from the
   hop's spectrum), share of samples at digital zero, count of samples at full scale.
+* With `voices=True` (tapes with a picture, where who-speaks-when can be told): per 20 ms hop, the
+  levels of the octave bands 125 Hz-8 kHz (from the hop's spectrum), the shape of the voice's
+  spectrum, for telling two voices apart.
 * Long-term spectrum up to 1 kHz at 1 Hz resolution (Welch average of 1 s Hann blocks), for mains hum.
 * Voice activity: energy-based detection on the speech-band level against the track's own noise floor
   (percentile estimate), with hangover, after the stream ends.
@@ -24,6 +27,7 @@ MOMENTARY_HOPS = 5  # momentary loudness is read every 5 hops (100 ms)
 LOWFREQ_MAX_HZ = 1000
 FULL_SCALE = 10 ** (-0.1 / 20)  # a sample at or above -0.1 dBFS counts as full scale
 FLOOR_DB = -120.0
+OCTAVES_HZ = (125, 250, 500, 1000, 2000, 4000, 8000)  # centre frequencies (bands up to Nyquist)
 
 
 def db(power_or_amp: np.ndarray | float, power: bool = True) -> np.ndarray:
@@ -36,7 +40,7 @@ def db(power_or_amp: np.ndarray | float, power: bool = True) -> np.ndarray:
 class AudioMeter:
     """Feed float32 blocks of shape (samples, channels); call `finish()` for an `AudioSeries`."""
 
-    def __init__(self, sample_rate: int, channels: int) -> None:
+    def __init__(self, sample_rate: int, channels: int, voices: bool = False) -> None:
         import pyebur128
         import soxr
 
@@ -66,6 +70,11 @@ class AudioMeter:
         self._lf_sum = np.zeros(self._lf_bins)
         self._lf_blocks = 0
         self._lf_pending = np.zeros(0, dtype=np.float32)
+        self._voices = voices
+        if voices:
+            self._series["octaves"] = []
+            edges = [(f / np.sqrt(2), f * np.sqrt(2)) for f in OCTAVES_HZ if f * np.sqrt(2) <= sample_rate / 2]
+            self._octaves = [(freqs >= lo) & (freqs < hi) for lo, hi in edges]
 
     def feed(self, block: np.ndarray) -> None:
         self._pending = np.concatenate([self._pending, block]) if len(self._pending) else block
@@ -95,6 +104,10 @@ class AudioMeter:
         spec = np.fft.rfft(mono * self._window, axis=1)
         band_power = (np.abs(spec[:, self._band]) ** 2).sum(axis=1) * self._band_scale
         self._series["band"].append(db(band_power).astype(np.float32))
+        if self._voices:
+            power = np.abs(spec) ** 2
+            self._series["octaves"].append(db(np.stack([power[:, m].sum(axis=1) for m in self._octaves], axis=1))
+                                           .astype(np.float16))
         self._sample_peak = max(self._sample_peak, float(absx.max()))
 
         # momentary loudness (400 ms window), read every 100 ms as EBU Tech 3341 meters update it,
@@ -145,6 +158,7 @@ class AudioMeter:
             digital_zero_ratio=cat("zero", np.float32),
             speech=voice_activity(band_db, self.hop_n / self.sr),
             lowfreq_power=(self._lf_sum / self._lf_blocks) if self._lf_blocks else np.zeros(0),
+            octave_db=cat("octaves", np.float16, (0, len(self._octaves))) if self._voices else None,
         )
 
 

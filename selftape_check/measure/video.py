@@ -9,7 +9,7 @@
 * colour: the face's chroma against the skin locus (Chai & Ngan, 1999); without a face, the gray-edge
   illuminant estimate (van de Weijer et al., 2007) and its angle from neutral;
 * motion (runs of consecutive frames): mean absolute frame difference, and global translation by
-  phase correlation (Kuglin & Hines, 1975) on a small thumbnail.
+  phase correlation (Kuglin & Hines, 1975) on a small thumbnail; mouth movement (`measure.mouth`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import numpy as np
 from ..media.frames import THUMB_W, DecodedFrame
 from ..model import FaceBox, VideoSeries
 from .faces import FaceTracker
+from .mouth import MouthMeter
 
 SHIFT_FRAMES_PER_RUN = 16
 MAX_FRAME_GAP_S = 0.1  # frames closer than this are consecutive (10 fps and faster)
@@ -125,7 +126,8 @@ class VideoMeter:
         self.cov: dict[str, list] = {k: [] for k in (
             "t", "found", "box", "face_mean", "face_p95", "face_clip", "face_lr", "bg_mean", "eyes",
             "frame_mean", "sharp", "noise", "cast", "skin", "cov_diff")}
-        self.frames: dict[str, list] = {k: [] for k in ("t", "run", "luma", "bg_luma", "diff", "shift")}
+        self.frames: dict[str, list] = {k: [] for k in ("t", "run", "luma", "bg_luma", "diff", "shift", "mouth")}
+        self._mouth = MouthMeter()
         self._last_face: FaceBox | None = None
         self._prev_run = -2
         self._run_len = 0
@@ -163,8 +165,10 @@ class VideoMeter:
                 (dx, dy), _ = cv2.phaseCorrelate(self._prev_thumb.copy(), thumb.copy(),
                                                  _hanning(thumb.shape) * background)
                 shift = float(np.hypot(dx, dy) / THUMB_W * 100.0)
+        mouth = self._mouth.feed(f, self._last_face, follows)
         self._prev_run, self._prev_thumb, self._prev_t = f.run, thumb, f.t_s
         fr = self.frames
+        fr["mouth"].append(mouth)
         fr["t"].append(f.t_s)
         fr["run"].append(f.run)
         fr["luma"].append(frame_mean)
@@ -268,7 +272,7 @@ class VideoMeter:
             color_cast_deg=arr("cast"), skin_cast_distance=arr("skin"), coverage_diff=arr("cov_diff"),
             frame_t_s=farr("t", np.float64), frame_run=farr("run", np.int32), frame_luma=farr("luma"),
             frame_background_luma=farr("bg_luma"),
-            frame_diff=farr("diff"), frame_shift_px=farr("shift"),
+            frame_diff=farr("diff"), frame_shift_px=farr("shift"), frame_mouth_change=farr("mouth"),
             thumbnails=tuple(self._thumbs),
             coverage_interval_s=self.coverage_interval_s, decoded_frames=decoded_frames, mode=self.mode,
         )

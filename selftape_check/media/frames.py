@@ -6,7 +6,10 @@ Full decoding is the speed wall (6-12x real time at 1080p on two cores), so the 
   (cheap: decoded on its own), and where keyframes are sparse the frames just after a keyframe, found
   by decoding forward from it within a frame budget;
 * **runs** of consecutive frames at a few points (`burst_count` runs of `burst_s`), started at a
-  keyframe, for what needs motion: flicker, shake, freeze.
+  keyframe, for what needs motion: flicker, shake, freeze;
+* a **glance** of `glance_s` (the keyframe and the 3-4 frames after it) after every keyframe, for
+  whether the mouth moves (who is speaking: the actor on camera or the reader off it). The frames
+  after a keyframe are predicted from it and cost a fraction of it to decode.
 
 `thorough` mode decodes every frame (all frames form one run per keyframe interval), so short black
 flashes and freezes anywhere are seen, at close to bare decode speed.
@@ -39,6 +42,7 @@ class SamplingSettings:
     burst_count_per_min: float = 4.0  # runs of consecutive frames per minute of tape (min 3, max 24)
     burst_s: float = 1.0  # length of each run
     fill_budget_ratio: float = 0.15  # share of all frames we may decode to fill sparse-keyframe gaps
+    glance_s: float = 0.15  # consecutive frames decoded after every keyframe (mouth movement)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,30 @@ class DecodedFrame:
     luma: np.ndarray | None = None  # uint8, long side <= ANALYSIS_LONG_SIDE
     native_luma: np.ndarray | None = None  # uint8, full resolution
     rgb_small: np.ndarray | None = None  # uint8 (h, THUMB_W, 3) RGB, for colour balance
+    plane: np.ndarray | None = None  # the decoded Y plane as stored (a view: valid while this frame is used)
+    rotation: int = 0
+    key: bool = False  # a keyframe (coded on its own: its compression noise differs from the frames after)
+
+    def crop(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray | None:
+        """Full-resolution luma of a region given in 0-1 display coordinates, in display orientation;
+        only the region is copied and rotated, never the whole frame."""
+        if self.plane is None:
+            return None
+        h, w = self.plane.shape
+        x0, x1, y0, y1 = max(0.0, x0), min(1.0, x1), max(0.0, y0), min(1.0, y1)
+        if self.rotation == 90:  # display column u is stored row (1 - u), display row v is stored column v
+            rows, cols = (1 - x1, 1 - x0), (y0, y1)
+        elif self.rotation == 270:
+            rows, cols = (x0, x1), (1 - y1, 1 - y0)
+        elif self.rotation == 180:
+            rows, cols = (1 - y1, 1 - y0), (1 - x1, 1 - x0)
+        else:
+            rows, cols = (y0, y1), (x0, x1)
+        r0, r1 = int(rows[0] * h), int(np.ceil(rows[1] * h))
+        c0, c1 = int(cols[0] * w), int(np.ceil(cols[1] * w))
+        if r1 - r0 < 2 or c1 - c0 < 2:
+            return None
+        return _to_display(self.plane[r0:r1, c0:c1], self.rotation)
 
 
 @dataclass(frozen=True)
@@ -102,6 +130,10 @@ def plan_decode(key_times_s: list[float], duration_s: float, fps: float, s: Samp
         per_gap_s = budget_s / len(sparse)
         for i in sparse:
             ends[i] = min(gop_end[i], key_times_s[i] + per_gap_s)
+
+    # glances: a few frames after every keyframe
+    for i in range(n):
+        ends[i] = max(ends[i], min(gop_end[i], key_times_s[i] + s.glance_s))
 
     # bursts: runs of consecutive frames at evenly spread points, each starting at a keyframe
     bursts = int(np.clip(round(duration_s / 60.0 * s.burst_count_per_min), 3, 24))
@@ -259,12 +291,13 @@ class VideoSampler:
             rot = self.rotation
             if not coverage:
                 yield DecodedFrame(t_s=t, thumb=_to_display(thumbnail(y), rot), full_range=full, run=self._run_id,
-                                   coverage=False)
+                                   coverage=False, plane=y, rotation=rot, key=bool(frame.key_frame))
                 continue
             small = analysis_luma(y)
             yield DecodedFrame(
                 t_s=t, thumb=_to_display(thumbnail(small), rot), full_range=full, run=self._run_id, coverage=True,
                 luma=_to_display(small, rot), native_luma=y if rot == 0 else _to_display(y, rot),
-                rgb_small=_to_display(_rgb_thumbnail(frame, y, full), rot),
+                rgb_small=_to_display(_rgb_thumbnail(frame, y, full), rot), plane=y, rotation=rot,
+                key=bool(frame.key_frame),
             )
 
