@@ -20,12 +20,14 @@ def analyze(
     timeout_s: float | None = None,
     pictures: bool = False,
     decoder_threads: int = 0,
+    profile: str | None = None,
 ) -> Report:
     """Analyze one tape. Never raises for a bad file: returns a Report with `status == "error"`.
 
     `thorough` decodes every frame (slower; sees short black flashes and freezes anywhere);
     `thresholds` overrides defaults by key (see `selftape_check.judge.SETTINGS`); `checks` limits which
-    checks run; `timeout_s` bounds the work on one file.
+    checks run; `timeout_s` bounds the work on one file; `profile` names an upload target
+    (`selftape_check.profiles.PROFILES`) whose file size and format limits are checked.
     """
     import av
 
@@ -33,17 +35,19 @@ def analyze(
     from .measure.run import measure_container
     from .media.frames import SamplingSettings
     from .media.probe import open_container, probe_container
+    from .profiles import get as get_profile
 
     path = os.fspath(path)
     started = time.monotonic()
     deadline = started + timeout_s if timeout_s else None
     size = os.path.getsize(path) if os.path.isfile(path) else None
+    target = get_profile(profile)  # an unknown name is the caller's error: ValueError
     try:
         limits = Thresholds(thresholds)
         with open_container(path) as container:
             media = probe_container(path, container, decoder_threads)
             measurements = measure_container(container, media, SamplingSettings(thorough=thorough), deadline)
-        findings, metrics, skipped = judge(measurements, limits, checks)
+        findings, metrics, skipped = judge(measurements, limits, checks, target)
         extras = {}
         if pictures:
             from .judge.moments import moments, timeline
@@ -65,4 +69,5 @@ def analyze(
                       error=ReportError("internal", f"{path}: internal error ({type(exc).__name__}: {exc})"),
                       elapsed_s=time.monotonic() - started)
     return Report(path=path, size_bytes=size, status="ok", media=media, findings=tuple(findings),
-                  metrics=metrics, skipped=tuple(skipped), elapsed_s=time.monotonic() - started, **extras)
+                  metrics=metrics, skipped=tuple(skipped), elapsed_s=time.monotonic() - started, profile=profile,
+                  **extras)

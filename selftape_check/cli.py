@@ -15,6 +15,7 @@ import tempfile
 import click
 
 from . import __version__
+from .profiles import PROFILES
 
 MEDIA_EXTENSIONS = {
     ".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mts", ".m2ts", ".ts", ".3gp", ".wmv", ".flv",
@@ -31,6 +32,7 @@ Examples:
   selftape-check ~/tapes/ --csv tapes.csv  a spreadsheet row per file
   selftape-check ~/tapes/ --html rep.html  a page with pictures of the worst moments and timelines
   selftape-check take3.mp4 --thorough      decode every frame (slower; catches short glitches)
+  selftape-check take3.mp4 --profile ecocast   also check Eco Cast's 100 MB file limit
 \b
 Exit codes: 0 nothing at fail, 1 a fail (or a warning with --strict), 2 a file could not be analyzed.
 Settings: --config FILE, or [tool.selftape-check] in the nearest pyproject.toml (flags win).
@@ -148,13 +150,15 @@ def _parse_thresholds(items: tuple[str, ...]) -> dict[str, float]:
 @click.option("--disable", multiple=True, metavar="CHECK", help="Do not run this check (repeatable).")
 @click.option("--threshold", "thresholds", multiple=True, metavar="KEY=VALUE",
               help="Override a threshold (see docs/checks.md), e.g. face.underexposed.warn_luma=0.2.")
+@click.option("--profile", type=click.Choice(sorted(PROFILES)), default=None,
+              help="Also check the file against an upload target's published limits (size, format).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="TOML settings file (default: [tool.selftape-check] in the nearest pyproject.toml).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages on stderr.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when on a terminal).")
 @click.version_option(__version__, prog_name="selftape-check")
 def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_on, jobs, timeout_s, disable, thresholds,
-         config_path, quiet, color) -> None:
+         profile, config_path, quiet, color) -> None:
     """Check audition self-tapes before you send them: can casting see your eyes and hear your voice?
 
     PATHS are video or audio files, or folders to scan for them.
@@ -180,7 +184,7 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_o
 
         Thresholds(limits)
     except (KeyError, ValueError) as exc:
-        raise click.BadParameter(str(exc).strip("'\""), param_hint="--threshold") from exc
+        raise click.BadParameter(str(exc.args[0]), param_hint="--threshold") from exc
     fail_on = fail_on or ("warn" if strict else None) or ("warn" if cfg.strict else None) or cfg.fail_on or "fail"
     jobs = jobs or cfg.jobs or os.cpu_count() or 1
     options = {
@@ -190,6 +194,7 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_o
         else None,
         "timeout_s": timeout_s or cfg.timeout or 600.0,
         "pictures": bool(html_path),
+        "profile": profile or cfg.profile,
     }
 
     files, skipped = find_media(paths)

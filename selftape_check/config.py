@@ -7,6 +7,7 @@ nearest pyproject.toml upward from the working directory. Command-line flags ove
     jobs = 2
     timeout = 600
     thorough = false
+    profile = "ecocast"              # an upload target (selftape_check/profiles.py)
     disable = ["video.portrait"]     # check ids not to run
     [tool.selftape-check.thresholds]
     "face.underexposed.warn_luma" = 0.22
@@ -25,7 +26,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 KEYS = {"strict": bool, "fail_on": str, "jobs": int, "timeout": (int, float), "thorough": bool, "disable": list,
-        "thresholds": dict}
+        "thresholds": dict, "profile": str}
 
 
 class ConfigError(ValueError):
@@ -42,6 +43,7 @@ class Config:
     thorough: bool | None = None
     disable: tuple[str, ...] = ()
     thresholds: dict = field(default_factory=dict)
+    profile: str | None = None
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -88,6 +90,10 @@ def _validate(table: dict, source: str) -> Config:
             raise ConfigError(f"{source}: '{key}' has the wrong type")
     if table.get("fail_on") not in (None, "warn", "fail"):
         raise ConfigError(f"{source}: fail_on must be 'warn' or 'fail'")
+    from .profiles import PROFILES
+
+    if table.get("profile") not in (None, *PROFILES):
+        raise ConfigError(f"{source}: unknown profile '{table['profile']}' (known: {', '.join(PROFILES)})")
     unknown = [c for c in table.get("disable", []) if c not in CHECKS]
     if unknown:
         raise ConfigError(f"{source}: unknown check id(s) in disable: {', '.join(unknown)}")
@@ -101,5 +107,5 @@ def _validate(table: dict, source: str) -> Config:
     return Config(
         source=source, strict=table.get("strict"), fail_on=table.get("fail_on"), jobs=table.get("jobs"),
         timeout=table.get("timeout"), thorough=table.get("thorough"), disable=tuple(table.get("disable", ())),
-        thresholds=dict(thresholds),
+        thresholds=dict(thresholds), profile=table.get("profile"),
     )

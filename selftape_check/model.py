@@ -182,6 +182,7 @@ class Report:
     skipped: tuple[str, ...] = ()  # human notes: what could not be checked and why
     error: ReportError | None = None
     elapsed_s: float | None = None
+    profile: str | None = None  # the upload target checked against (--profile), if any
     timeline: Timeline | None = None  # for the HTML report; not in the JSON
     moments: tuple[Moment, ...] = ()  # for the HTML report; not in the JSON
 

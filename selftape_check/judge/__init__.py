@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Collection
 
 from ..model import SEVERITY_ORDER, Finding, Measurements
-from . import audio, edit, face, motion, picture, voices  # noqa: F401  (registration)
+from ..profiles import Profile
+from . import audio, edit, face, motion, picture, upload, voices  # noqa: F401  (registration)
 from .metrics import summarize
 from .registry import CHECKS, Context
 from .settings import SETTINGS, Thresholds
@@ -15,7 +16,8 @@ __all__ = ["judge", "CHECKS", "SETTINGS", "Thresholds"]
 
 
 def judge(
-    m: Measurements, thresholds: Thresholds | None = None, only: Collection[str] | None = None
+    m: Measurements, thresholds: Thresholds | None = None, only: Collection[str] | None = None,
+    profile: Profile | None = None,
 ) -> tuple[list[Finding], dict, list[str]]:
     """Run every registered check that applies. Returns (findings, metrics, skipped notes)."""
     thresholds = thresholds or Thresholds()
@@ -24,7 +26,7 @@ def judge(
         motion_stats = motion.run_stats(m.video, m.media.video.fps or 30.0)
     who = voices.who_speaks(m)
     metrics = summarize(m, motion_stats, who)
-    ctx = Context(m=m, t=thresholds, metrics=metrics, motion=motion_stats, voices=who)
+    ctx = Context(m=m, t=thresholds, metrics=metrics, motion=motion_stats, voices=who, profile=profile)
     if m.audio is not None:
         metrics["edit"] = edit.edit_metrics(ctx)
     findings: list[Finding] = []

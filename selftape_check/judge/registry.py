@@ -10,6 +10,7 @@ from ..model import Finding, Measurements
 from .settings import Thresholds
 
 if TYPE_CHECKING:
+    from ..profiles import Profile
     from .motion import RunStats
     from .voices import Voices
 
@@ -23,6 +24,7 @@ class Context:
     metrics: dict  # {"video": {...}, "audio": {...}, "av": {...}}, computed before the checks
     motion: "RunStats | None" = None  # per-run flicker and shake (judge.motion), computed once
     voices: "Voices | None" = None  # who speaks when, and each voice's loudness (judge.voices)
+    profile: "Profile | None" = None  # the upload target's limits (--profile), for the upload checks
 
 
 CheckFn = Callable[[Context], Iterable[Finding]]

@@ -66,6 +66,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "metrics": report.metrics if report.status == "ok" else empty_metrics(),
         "skipped": list(report.skipped),
         "elapsed_s": None if report.elapsed_s is None else round(report.elapsed_s, 3),
+        "profile": report.profile,
     }
     return _clean(doc)
 
