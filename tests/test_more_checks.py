@@ -77,6 +77,8 @@ def test_picture_frozen_while_speaking(tmp_path):
     assert "video.frozen" in fired(r)
     (a, b), = next(f for f in r.findings if f.check == "video.frozen").ranges
     assert a == pytest.approx(1.5, abs=0.2) and b == pytest.approx(4.5, abs=0.2)
+    # a frozen picture's still mouth is not a listening actor: the voice is not taken for a reader's
+    assert r.metrics["audio"]["reader_lufs"] is None and r.metrics["audio"]["actor_lufs"] is not None
     assert "video.frozen" not in fired(_speaking_tape(tmp_path, "moving.mp4", None, thorough=True))
     assert "video.frozen" not in fired(_speaking_tape(tmp_path, "moving.mp4", None))
 

@@ -80,3 +80,22 @@ def test_one_voice_has_no_reader():
         report = analyze(REAL / clip)
         assert report.metrics["audio"]["reader_lufs"] is None, clip
         assert report.metrics["audio"]["actor_lufs"] is not None, clip
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real is not present on this machine")
+def test_a_frozen_picture_is_not_a_listening_actor(tmp_path):
+    """The picture freezes for 2.5 s while the actor goes on speaking: the still mouth of a frozen
+    picture must not turn the actor's own voice into a 'reader'."""
+    from selftape_check.testing import write_tape
+
+    corpus = _corpus()
+    frames, fps, audio, n = corpus.clip_frames("video_talking_vr_face4_woman_bluebg.mp4", (960, 540))
+    f0, f1 = int(1.2 * fps), int(3.9 * fps)
+    frames = frames[:f0] + [frames[f0]] * (f1 - f0) + frames[f1:]
+    audio = audio[: int(n / fps * corpus.SR)]
+    path = tmp_path / "frozen.mp4"
+    write_tape(str(path), frames, fps, np.stack([audio, audio], axis=1), corpus.SR, gop=int(round(fps)))
+    for thorough in (False, True):
+        report = analyze(path, thorough=thorough)
+        assert report.metrics["audio"]["reader_lufs"] is None, thorough
+        assert "audio.reader_louder" not in [f.check for f in report.findings]

@@ -24,7 +24,8 @@ def judge(
     motion_stats = None
     if m.video is not None:
         motion_stats = motion.run_stats(m.video, m.media.video.fps or 30.0)
-    who = voices.who_speaks(m)
+    # a frozen picture's still mouth is not a listening actor: the same limit as video.frozen's frames
+    who = voices.who_speaks(m, thresholds["video.frozen.diff"] / 10)
     metrics = summarize(m, motion_stats, who)
     ctx = Context(m=m, t=thresholds, metrics=metrics, motion=motion_stats, voices=who, profile=profile)
     if m.audio is not None:

@@ -2,7 +2,8 @@
 
 1. The voice-active stretches are cut into turns of at most `MAX_TURN_S` (a reader answering inside a
    short pause stays a separate turn).
-2. Mouth evidence: each turn's median mouth movement (`measure.mouth`). The turns split in two by the
+2. Mouth evidence: each turn's median mouth movement (`measure.mouth`; frames of a frozen picture left
+   out). The turns split in two by the
    logarithm of that figure (the split of least within-group variance); when the lower group's mouths
    are still (median below `STILL_MAX`) and the upper group's move at least `SPLIT_RATIO` times as
    much, there are two voices, and each turn gets its log distance from the split over half the
@@ -27,7 +28,7 @@ from typing import Iterator
 import numpy as np
 
 from ..model import Finding, Measurements
-from ..timeline import merge_ranges, runs
+from ..timeline import close_gaps, merge_ranges, runs
 from .registry import Context, check
 
 MAX_TURN_S = 4.0
@@ -36,6 +37,8 @@ STILL_MAX = 0.2  # a still mouth reads 0.02-0.25 per turn, speaking 0.3-2.4 (mea
 SPLIT_RATIO = 3.0
 STILL_FLOOR = 0.03  # below this a mouth is simply still: no finer split
 MIN_MOUTH_READINGS = 2
+FROZEN_MIN_FRAMES = 5  # identical frames in a row: a frozen picture (a still person still has sensor noise)
+FROZEN_EDGE_FRAMES = 3
 BLOCK_HOPS = 20  # 400 ms at 20 ms hops, the BS.1770 gating block
 
 
@@ -130,7 +133,21 @@ def voice_evidence(shapes: np.ndarray, mouth: list[float]) -> list[float]:
     return list((d_reader - d_actor) / np.maximum(d_reader + d_actor, 1e-9))
 
 
-def who_speaks(m: Measurements) -> Voices | None:
+def _frozen_frames(frame_diff: np.ndarray, limit: float) -> np.ndarray:
+    """Frames of a frozen picture: runs of at least FROZEN_MIN_FRAMES frames practically identical to
+    the one before (1-2 frame gaps bridged), widened by FROZEN_EDGE_FRAMES each side, because an encoder
+    refines a frozen picture over its first few frames."""
+    still = close_gaps(np.nan_to_num(frame_diff, nan=np.inf) < limit, 2)
+    out = np.zeros(len(frame_diff), dtype=bool)
+    for s, e in runs(still):
+        if e - s >= FROZEN_MIN_FRAMES:
+            out[max(0, s - FROZEN_EDGE_FRAMES): e + FROZEN_EDGE_FRAMES] = True
+    return out
+
+
+def who_speaks(m: Measurements, frozen_diff: float = 0.0) -> Voices | None:
+    """`frozen_diff`: a frame that differs from the one before by less than this is a frozen picture,
+    whose still mouth says nothing about who speaks (its reading is left out)."""
     a, v = m.audio, m.video
     if a is None or v is None or a.octave_db is None or not a.speech.any():
         return None
@@ -139,7 +156,7 @@ def who_speaks(m: Measurements) -> Voices | None:
         return None
     mouth_t = v.frame_t_s
     mouth = v.frame_mouth_change
-    known = np.isfinite(mouth)
+    known = np.isfinite(mouth) & ~_frozen_frames(v.frame_diff, frozen_diff)
     scores: list[float | None] = []
     for s, e in spans:
         sel = known & (mouth_t >= s * a.hop_s) & (mouth_t < e * a.hop_s)

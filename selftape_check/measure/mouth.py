@@ -27,6 +27,11 @@ REGION = (0.22, 0.62, 0.78, 1.02)  # x0, y0, x1, y1 as shares of the face box (H
 SIZE = (24, 16)  # the region is resampled to this size first: independent of resolution and framing
 BLUR_SIGMA = 1.0  # then smoothed (in SIZE pixels) so that a sub-pixel sway barely moves the lip edges' pixels
 FRAME_S = 1.0 / 30.0
+# np.percentile's linear interpolation, precomputed for SIZE (the descriptor is taken on every frame)
+_POS = np.array(QUANTILES) / 100.0 * (SIZE[0] * SIZE[1] - 1)
+_LO = np.floor(_POS).astype(int)
+_HI = np.minimum(_LO + 1, SIZE[0] * SIZE[1] - 1)
+_FRAC = (_POS - _LO).astype(np.float32)
 
 
 def mouth_descriptor(frame: DecodedFrame, face: FaceBox) -> np.ndarray | None:
@@ -36,7 +41,8 @@ def mouth_descriptor(frame: DecodedFrame, face: FaceBox) -> np.ndarray | None:
         return None
     small = cv2.GaussianBlur(cv2.resize(crop, SIZE, interpolation=cv2.INTER_AREA).astype(np.float32),
                              (0, 0), BLUR_SIGMA)
-    q = np.percentile(small, QUANTILES)
+    values = np.sort(small, axis=None)
+    q = values[_LO] + (values[_HI] - values[_LO]) * _FRAC  # == np.percentile(small, QUANTILES)
     return q / (q[len(q) // 2] + 8.0)
 
 
