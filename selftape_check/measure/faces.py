@@ -49,8 +49,28 @@ def _largest(rects: np.ndarray | tuple) -> Box | None:
     return Box(x, y, w, h)
 
 
+def _structure(luma: np.ndarray, b: Box) -> float:
+    """Coefficient of variation of the box's central 60 %: eyes, brows, nostrils and mouth make a face
+    vary (0.13-0.63 on the real faces of the accuracy corpus, dark or light); a patch of wall or an
+    empty picture frame that the cascade mistakes for a face reads 0.03-0.13."""
+    r = luma[b.y + b.h // 5: b.y + b.h * 4 // 5, b.x + b.w // 5: b.x + b.w * 4 // 5].astype(np.float32)
+    return float(r.std() / (r.mean() + 8.0)) if r.size else 0.0
+
+
+def _best(rects, neighbours, luma: np.ndarray) -> Box | None:
+    """Of several candidates, the one the cascade is surest of (its count of overlapping detections)
+    weighted by how much structure it holds; the largest alone picked a picture frame on the wall over
+    a small real face."""
+    if rects is None or len(rects) == 0:
+        return None
+    boxes = [Box(*(int(v) for v in r)) for r in rects]
+    if len(boxes) == 1:
+        return boxes[0]
+    return max(zip(boxes, neighbours), key=lambda bn: int(bn[1]) * _structure(luma, bn[0]))[0]
+
+
 class FaceTracker:
-    """Finds the main (largest) frontal face in successive frames of one tape."""
+    """Finds the main frontal face in successive frames of one tape (see `_best`), then tracks it."""
 
     def __init__(self) -> None:
         self.faces = cascade("haarcascade_frontalface_default.xml")
@@ -77,9 +97,9 @@ class FaceTracker:
             if b is not None:
                 box = Box(b.x + x0, b.y + y0, b.w, b.h)
         if box is None:
-            found = self.faces.detectMultiScale(norm, scaleFactor=1.1, minNeighbors=5,
-                                                minSize=(MIN_FACE_PX, MIN_FACE_PX))
-            box = _largest(found)
+            found, neighbours = self.faces.detectMultiScale2(norm, scaleFactor=1.1, minNeighbors=5,
+                                                             minSize=(MIN_FACE_PX, MIN_FACE_PX))
+            box = _best(found, neighbours, small)
         if box is None:
             self.last = None
             return None
