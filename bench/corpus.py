@@ -106,10 +106,18 @@ DEFECTS: dict[str, tuple[list[str], list[str], list[str]]] = {
     "dead_channel": (["audio.channel_imbalance"], [], []),
     "no_audio": (["audio.missing"], [], []),
     "silent_audio": (["audio.silent"], [], []),
+    # a real talking-head clip as the actor and another real voice as the reader in the actor's pauses
+    # (two_voice_tape): +12 dB clear, +4.5 dB borderline (the warning starts at 3 dB)
+    "reader_louder": (["audio.reader_louder"], [], ["audio.reader_louder"]),
+    # the clip's own sound moved against its picture: 400 ms clear, 80 ms borderline (sound late for
+    # even tapes, early for odd); no check estimates the offset yet, so these show as misses
+    "audio_shift": (["av.sync_offset"], [], ["av.sync_offset"]),
 }
+CLIP_ONLY = {"reader_louder", "audio_shift"}  # need a speaking face
 BORDERLINE = {"dark", "overexposed", "backlit", "split_light", "too_small", "eyes_covered", "blur", "grain",
               "color_cast", "flicker", "shake", "black_frames", "frozen", "too_quiet", "too_loud", "clipped",
-              "noisy", "hum", "reverb"}
+              "noisy", "hum", "reverb", "reader_louder", "audio_shift"}
+READER_VOICE = "speech_hdtf_rd_radio34.wav"
 
 
 SMALL_DEFECTS = ("dark", "blur", "no_face", "too_quiet", "hum", "dead_channel", "no_audio")
@@ -135,6 +143,8 @@ def specs(small: bool = False) -> list[Spec]:
             if defect in ("too_small", "portrait", "rotated_meta", "no_face", "low_resolution", "low_frame_rate",
                           "dead_air_start") and face in CLIPS:
                 face = PHOTOS[(k + j) % len(PHOTOS)]
+            if defect in CLIP_ONLY:
+                face = CLIPS[j % len(CLIPS)]
             voice = None if face in CLIPS else VOICES[(k + j) % len(VOICES)]
             extra = list(SOURCE_MAY.get(face, []))
             out.append(Spec(f"{defect}_clear_{j}", face, voice, defect, "clear", list(must), may + extra))
@@ -359,6 +369,11 @@ def render(spec: Spec, out_dir: str, seed: int) -> str:
         return path
     d, strength, clear = spec.defect, spec.strength, spec.strength == "clear"
     bright_wall = (252, 252, 250) if clear else (225, 225, 220)
+    if d == "reader_louder":
+        two_voice_tape(path + ".part.mp4", spec.face, READER_VOICE, 12.0 if clear else 4.5, size=SIZE, seed=seed,
+                       cycles=2)
+        os.replace(path + ".part.mp4", path)
+        return path
 
     # 1. the picture without the defect
     if spec.face in CLIPS:
@@ -423,6 +438,11 @@ def render(spec: Spec, out_dir: str, seed: int) -> str:
         voice = clip_audio / max(active_rms(clip_audio), 1e-9) * 10 ** (-24.0 / 20)
         n_audio = int(seconds * SR)
         voice = np.concatenate([voice[:n_audio], np.zeros(max(0, n_audio - len(voice)))])
+        if d == "audio_shift":
+            shift = int((0.4 if clear else 0.08) * SR)
+            late = seed % 2 == 0
+            voice = np.concatenate([np.zeros(shift), voice[:-shift]]) if late else \
+                np.concatenate([voice[shift:], np.zeros(shift)])
     else:
         voice = voice_track(spec.voice, seconds, lead_s=6.5 if d == "dead_air_start" else 0.4)
     audio = _audio_defect(d, strength, voice, room_tone(len(voice) / SR, seed), seed)

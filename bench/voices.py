@@ -23,7 +23,7 @@ import corpus  # noqa: E402
 
 from selftape_check import analyze  # noqa: E402
 
-READER = "speech_hdtf_rd_radio34.wav"
+READER = corpus.READER_VOICE
 LEVELS = (0.0, 6.0, 12.0)
 CYCLES = 4  # the scene four times: 50-60 s tapes, where default mode samples
 
