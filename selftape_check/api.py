@@ -47,12 +47,13 @@ def analyze(
         with open_container(path) as container:
             media = probe_container(path, container, decoder_threads)
             measurements = measure_container(container, media, SamplingSettings(thorough=thorough), deadline)
-        findings, metrics, skipped = judge(measurements, limits, checks, target)
+        findings, metrics, skipped, who = judge(measurements, limits, checks, target)
         extras = {}
         if pictures:
             from .judge.moments import moments, timeline
 
-            extras = {"timeline": timeline(measurements), "moments": moments(measurements, findings)}
+            extras = {"timeline": timeline(measurements, who, metrics.get("edit")),
+                      "moments": moments(measurements, findings)}
     except AnalysisError as exc:
         return Report(path=path, size_bytes=size, status="error", error=ReportError(exc.type, exc.message),
                       elapsed_s=time.monotonic() - started)

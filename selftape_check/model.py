@@ -169,6 +169,8 @@ class Timeline:
     audio_t_s: tuple[float, ...] = ()
     loudness_lufs: tuple[float, ...] = ()
     speech: tuple[bool, ...] = ()
+    turns: tuple[tuple[float, float, str], ...] = ()  # (start_s, end_s, "actor" | "reader") when two voices
+    slate: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)

@@ -80,3 +80,19 @@ def test_html_renders_in_headless_chromium(report_html, tmp_path):
     assert img.std() > 20  # not a blank page: header, text, badges, pictures
     # the dark header band is there, and the page below it is mostly light
     assert img[:40].mean() < 60 and img[200:].mean() > 150
+
+
+def test_html_marks_who_speaks_and_the_slate():
+    import dataclasses
+
+    from selftape_check import analyze
+    from selftape_check.report.html import render_html
+
+    report = analyze(SAMPLES / "clean_take.mp4", pictures=True)
+    assert report.timeline.turns == ()  # one voice: no actor/reader band
+    timeline = dataclasses.replace(report.timeline, turns=((0.4, 1.2, "actor"), (2.0, 3.0, "reader")),
+                                   slate=(0.2, 1.4))
+    page = render_html([dataclasses.replace(report, timeline=timeline)])
+    assert "<title>actor 0:00-0:01</title>" in page and "<title>reader 0:02-0:03</title>" in page
+    assert "<title>slate 0:00-0:01</title>" in page
+    assert "off-camera reader (orange)" in page and "Green bar: the slate" in page

@@ -60,7 +60,7 @@ def test_reader_loudness_is_measured_and_judged(clip, tmp_path):
     for level in (0.0, 6.0, 12.0):
         path = tmp_path / f"reader{level:+.0f}.mp4"
         truth = corpus.two_voice_tape(str(path), clip, "speech_hdtf_rd_radio34.wav", level)
-        report = analyze(path)
+        report = analyze(path, pictures=level == 12.0)
         a = report.metrics["audio"]
         assert a["actor_lufs"] is not None and a["reader_lufs"] is not None, level
         assert a["reader_lufs"] - a["actor_lufs"] == pytest.approx(level, abs=2.0)
@@ -72,6 +72,10 @@ def test_reader_loudness_is_measured_and_judged(clip, tmp_path):
                 assert any(a0 >= s - 0.3 and b0 <= e + 0.3 for s, e in truth_ranges), (found[0].ranges, truth_ranges)
             for s, e in truth_ranges:
                 assert any(a0 < e and b0 > s for a0, b0 in found[0].ranges)
+        if level == 12.0:  # the HTML timeline's band: the reader's turns are the reader's lines
+            readers = [(s, e) for s, e, who in report.timeline.turns if who == "reader"]
+            assert readers and all(any(s >= a0 - 0.3 and e <= b0 + 0.3 for a0, b0 in truth["reader_ranges"])
+                                   for s, e in readers)
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real is not present on this machine")

@@ -18,8 +18,9 @@ __all__ = ["judge", "CHECKS", "SETTINGS", "Thresholds"]
 def judge(
     m: Measurements, thresholds: Thresholds | None = None, only: Collection[str] | None = None,
     profile: Profile | None = None,
-) -> tuple[list[Finding], dict, list[str]]:
-    """Run every registered check that applies. Returns (findings, metrics, skipped notes)."""
+) -> tuple[list[Finding], dict, list[str], voices.Voices | None]:
+    """Run every registered check that applies. Returns (findings, metrics, skipped notes, who speaks
+    when)."""
     thresholds = thresholds or Thresholds()
     motion_stats = None
     if m.video is not None:
@@ -46,4 +47,4 @@ def judge(
             continue
         findings.extend(c.fn(ctx))
     findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.check))
-    return findings, metrics, skipped
+    return findings, metrics, skipped, who

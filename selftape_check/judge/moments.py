@@ -7,6 +7,7 @@ import numpy as np
 
 from ..model import Finding, Measurements, Moment, Timeline
 from .metrics import backlight_ratio
+from .voices import Voices
 
 MAX_POINTS = 600
 
@@ -79,7 +80,9 @@ def _thin(n: int) -> np.ndarray:
     return np.linspace(0, n, min(n, MAX_POINTS) + 1).astype(int)
 
 
-def timeline(m: Measurements) -> Timeline:
+def timeline(m: Measurements, voices: Voices | None = None, edit: dict | None = None) -> Timeline:
+    """The series for the HTML charts; with `voices` (judge.voices) each speech turn marked as the
+    actor's or the reader's when a reader was found, and the slate from `edit` (metrics.edit)."""
     vt, fl, at, lufs, sp = (), (), (), (), ()
     if m.video is not None and len(m.video.t_s):
         v = m.video
@@ -94,4 +97,11 @@ def timeline(m: Measurements) -> Timeline:
         lufs = tuple(round(float(10 * np.log10(np.mean(10 ** (a.momentary_lufs[i:j] / 10)))), 1)
                      for i, j in zip(edges[:-1], edges[1:]))
         sp = tuple(bool(a.speech[i:j].any()) for i, j in zip(edges[:-1], edges[1:]))
-    return Timeline(video_t_s=vt, face_luma=fl, audio_t_s=at, loudness_lufs=lufs, speech=sp)
+    turns: tuple[tuple[float, float, str], ...] = ()
+    if voices is not None and voices.reader_lufs is not None:
+        turns = tuple((t.start_s, t.end_s, t.speaker) for t in voices.turns if t.speaker in ("actor", "reader"))
+    slate = None
+    if edit and edit.get("slate_start_s") is not None and edit.get("slate_end_s") is not None:
+        slate = (float(edit["slate_start_s"]), float(edit["slate_end_s"]))
+    return Timeline(video_t_s=vt, face_luma=fl, audio_t_s=at, loudness_lufs=lufs, speech=sp, turns=turns,
+                    slate=slate)

@@ -13,6 +13,7 @@ from .json import display_path
 from .text import format_ranges, format_time
 
 COLOURS = {"pass": "#1a7f37", "warn": "#b35900", "fail": "#c62828", "error": "#c62828", "info": "#0b6fa4"}
+SPEAKER_COLOURS = {"actor": "#6a3d9a", "reader": "#e67e22"}
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f4f2ef;
@@ -82,6 +83,16 @@ def _chart(r: Report, width: int = 1000, height: int = 150) -> str:
         parts.append(f'<line x1="40" x2="{width - 10}" y1="{y2(level):.1f}" y2="{y2(level):.1f}" stroke="#bbb" '
                      f'stroke-dasharray="4 4"/><text x="4" y="{y2(level) + 4:.1f}" font-size="10" fill="#777">'
                      f'{level}</text>')
+    if tl is not None and tl.slate is not None:  # the slate, bracketed over the face panel
+        a, b = tl.slate
+        parts.append(f'<rect x="{x(a):.1f}" y="2" width="{max(2.0, x(b) - x(a)):.1f}" height="6" fill="#2e7d32">'
+                     f'<title>slate {format_time(a)}-{format_time(b)}</title></rect>'
+                     f'<text x="{x(a):.1f}" y="20" font-size="10" fill="#2e7d32">slate</text>')
+    if tl is not None and tl.turns:  # who speaks when: a band under the loudness, actor and reader
+        for a, b, who in tl.turns:
+            parts.append(f'<rect x="{x(a):.1f}" y="{top + height - 24}" width="{max(1.0, x(b) - x(a)):.1f}" '
+                         f'height="6" fill="{SPEAKER_COLOURS[who]}"><title>{who} {format_time(a)}-{format_time(b)}'
+                         f'</title></rect>')
     if tl is not None and tl.audio_t_s:
         pts = " ".join(f"{x(t):.1f},{y2(v):.1f}" for t, v in zip(tl.audio_t_s, tl.loudness_lufs))
         parts.append(f'<polyline points="{pts}" fill="none" stroke="#6a3d9a" stroke-width="1.5"/>')
@@ -127,8 +138,15 @@ def _tape(r: Report, index: int) -> str:
                    f'<div class="what">{_badge(f.severity)} {html.escape(f.check)}: {html.escape(f.message)}</div>'
                    f'{where}{measured}<div class="fix">What to do: {html.escape(f.advice)}</div></div></div>')
     out.append(_chart(r))
+    tl = r.timeline
+    extra = ""
+    if tl is not None and tl.turns:
+        extra += " Band under the loudness: who speaks, the actor (purple) or the off-camera reader (orange)."
+    if tl is not None and tl.slate is not None:
+        extra += " Green bar: the slate."
     out.append('<div class="legend">Blue: face brightness (0-1; dashed lines at 0.25 and 0.85), red marks: no '
-               'face. Purple: loudness (LUFS; dashed at -16 and -30), ticks: speech. Shaded: problem ranges.</div>')
+               'face. Purple: loudness (LUFS; dashed at -16 and -30), ticks: speech. Shaded: problem ranges.'
+               f'{extra}</div>')
     for note in r.skipped:
         out.append(f'<p class="meta">{html.escape(note)}</p>')
     out.append("</section>")
