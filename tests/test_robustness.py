@@ -122,6 +122,9 @@ def test_8k_frame_memory_stays_bounded(tmp_path):
     write_tape(str(path), frames(2, 7680, 4320), 1, None, crf=40)
     doc = check_outcome(path)
     assert doc["media"]["video"]["width"] == 7680
+    if os.path.exists("/proc/self/status"):  # the 400 MB for any tape (measured: 264 MB)
+        status, _, peak_kb = _peak_rss_kb(path)
+        assert status == "ok" and peak_kb < 400 * 1024, peak_kb
 
 
 def test_variable_frame_rate(tmp_path):
