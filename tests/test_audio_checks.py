@@ -121,14 +121,17 @@ def room_response(rt60: float, seed: int = 0) -> np.ndarray:
 
 
 @pytest.mark.parametrize("voice_name", VOICES)
-def test_reverberant_room_is_told_from_a_dry_one(tmp_path, voice_name):
+@pytest.mark.parametrize("rt60", [0.8, 1.4])
+def test_reverberant_room_is_told_from_a_dry_one(tmp_path, voice_name, rt60):
+    """The issue's bar: an RT60 of 0.8 s and more is told from a dry recording (the estimate reads
+    about 0.55 of the RT60; docs/checks.md)."""
     dry = voice(voice_name)
-    wet = signal.fftconvolve(dry, room_response(1.4))[: len(dry)]
+    wet = signal.fftconvolve(dry, room_response(rt60))[: len(dry)]
     wet = wet / active_rms(wet) * 10 ** (-24 / 20)
     r_dry, fired_dry = check(tmp_path, with_room_tone(dry), "dry.wav")
     r_wet, fired_wet = check(tmp_path, with_room_tone(wet), "wet.wav")
     assert "audio.echo" in fired_wet and "audio.echo" not in fired_dry
-    assert r_wet.metrics["audio"]["reverb_s"] > r_dry.metrics["audio"]["reverb_s"] + 0.2
+    assert r_wet.metrics["audio"]["reverb_s"] > r_dry.metrics["audio"]["reverb_s"] + 0.1
 
 
 def test_clipping_dropouts_and_dead_channel(tmp_path):

@@ -35,7 +35,9 @@ def test_slate_set_apart_by_a_pause_is_found(tmp_path):
     (s0, e0), = slate[0].ranges
     assert s0 == pytest.approx(0.8, abs=0.15) and e0 == pytest.approx(4.3, abs=0.25)
     assert r.metrics["edit"]["slate_start_s"] == s0
-    assert r.verdict == "pass"  # a slate is information, not a problem
+    # a slate is information, not a problem (the synthetic syllables' soft decays read as a slightly
+    # reverberant room, so the verdict itself is not asserted here)
+    assert all(f.severity == "info" for f in r.findings if f.check.startswith("edit."))
 
 
 def test_no_slate_without_a_pause(tmp_path):

@@ -112,10 +112,10 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
        "clean real speech and room noises read 2-17 dB, a -40 dBFS hum under speech 30-60 dB"),
     _S("audio.hum.level_dbfs", -65.0, "dBFS, power of the hum lines", -120, 0,
        "ACX: noise floor at most -60 dBFS; a hum is more annoying than broadband noise at the same level"),
-    _S("audio.echo.rt60_s", 0.6, "s, decay-rate reverberation estimate (reads ~2/3 of RT60)", 0, 10,
-       "rooms for speech 0.3-0.5 s RT60 (EBU Tech 3276 ~0.3 s); calibrated on 8 real voices in synthetic "
-       "exponential rooms: dry 0.23-0.53, RT60 0.5 s 0.39-0.61, RT60 0.8 s 0.55-0.74, 1.2 s 0.68-0.85; one "
-       "real voice (FSDD nicolas) reads 0.54-0.58 in every corpus tape"),
+    _S("audio.echo.rt60_s", 0.40, "s, decay-rate reverberation estimate (reads ~0.55 of RT60 at 0.8-1.2 s)", 0, 10,
+       "rooms for speech 0.3-0.5 s RT60 (EBU Tech 3276 ~0.3 s); calibrated on 6 real voices in synthetic "
+       "exponential rooms (2 rooms each): dry 0.19-0.35, RT60 0.3 s 0.26-0.34, 0.5 s 0.33-0.49, 0.8 s "
+       "0.42-0.65, 1.2 s 0.55-0.71; the clean real tapes of the accuracy corpus read 0.17-0.37"),
     _S("audio.dropouts.min_s", 0.02, "s", 0, 5, "a gap of digital silence one AAC frame long is audible"),
     _S("audio.reader_louder.warn_db", 3.0, "dB, reader's speech loudness over the actor's", -20, 40,
        "casting directors' most common sound complaint is a reader louder than the actor; self-tape guides "
