@@ -45,7 +45,7 @@ def analyze(
     try:
         limits = Thresholds(thresholds)
         with open_container(path) as container:
-            media = probe_container(path, container, decoder_threads)
+            media = probe_container(path, container, decoder_threads, every_frame=thorough)
             measurements = measure_container(container, media, SamplingSettings(thorough=thorough), deadline)
         findings, metrics, skipped, who = judge(measurements, limits, checks, target)
         extras = {}

@@ -14,6 +14,11 @@ from ..model import AudioInfo, MediaInfo, VideoInfo
 # A decompression bomb is refused before any frame is decoded: 16K x 16K is far beyond any camera.
 MAX_PIXELS = 16384 * 16384
 LARGE_PIXELS = 4096 * 2304
+# decoding every frame in order, more frame threads than cores keep frames decoding while the
+# measurement works on the last one: 1080p 60 s --thorough 5.59 s -> 5.0 s with 8. Not above 1080p:
+# at 4K it gained 2% for 130 MB more (389 MB peak)
+DEEP_THREADS = 8
+DEEP_PIXELS = 1920 * 1088
 
 
 @contextmanager
@@ -64,7 +69,10 @@ def probe(path: str) -> MediaInfo:
         return probe_container(path, container)
 
 
-def probe_container(path: str, container: av.container.InputContainer, decoder_threads: int = 0) -> MediaInfo:
+def probe_container(path: str, container: av.container.InputContainer, decoder_threads: int = 0,
+                    every_frame: bool = False) -> MediaInfo:
+    """`decoder_threads`: 0 lets the decoder choose; `every_frame` (--thorough) with 0 asks for more
+    frame threads than cores up to 1080p (see DEEP_THREADS)."""
     video_streams = [s for s in container.streams.video if s.codec_context is not None]
     # cover art (a still picture attached to an audio file) is not a video
     video_streams = [s for s in video_streams if not (s.disposition & av.stream.Disposition.attached_pic)]
@@ -90,6 +98,8 @@ def probe_container(path: str, container: av.container.InputContainer, decoder_t
         # above 4K each frame in flight in a frame-threaded decoder costs 50 MB and more: decode on one
         # thread there so memory stays bounded
         threads = 1 if width * height > LARGE_PIXELS else decoder_threads
+        if every_frame and decoder_threads == 0 and width * height <= DEEP_PIXELS:
+            threads = DEEP_THREADS
         rotation = _rotation_of_first_frame(container, vs, threads)
         video = VideoInfo(
             codec=cc.name, width=width, height=height, rotation=rotation, fps=fps,
