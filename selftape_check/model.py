@@ -97,10 +97,12 @@ class VideoSeries:
     frame_diff: np.ndarray  # relative difference (mean abs diff / (std + 0.02)) to the frame just before
     frame_shift_px: np.ndarray  # background motion to the previous frame of the run, % of width; NaN at start
     frame_mouth_change: np.ndarray  # mouth movement since the frame before (measure.mouth); NaN unknown
+    frame_corrupt: np.ndarray  # bool: the decoder met damaged data in this frame and concealed it
     thumbnails: tuple  # ((t_s, RGB uint8 160 px wide), ...): at most a few hundred, evenly spread
     coverage_interval_s: float
     decoded_frames: int
     mode: str
+    bad_packets: int = 0  # video packets the decoder refused outright
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ class Measurements:
     media: MediaInfo
     video: VideoSeries | None
     audio: AudioSeries | None
+    bad_audio_packets: int = 0  # audio packets refused or flagged as damaged by the decoder
 
 
 # --------------------------------------------------------------------------- judge / report

@@ -89,7 +89,30 @@ def test_bit_flips_mid_file_still_report(tmp_path):
         data[pos] ^= 1 << rng.randrange(8)
     path = tmp_path / "flipped.mp4"
     path.write_bytes(bytes(data))
-    check_outcome(path, {"ok", "truncated"})
+    doc = check_outcome(path, {"ok", "truncated"})
+    if doc["status"] == "ok":  # the damage is said, not passed over
+        assert "file.damaged" in [f["check"] for f in doc["findings"]]
+
+
+def test_damage_is_reported_with_where_and_a_clean_file_is_not(tmp_path):
+    from selftape_check import analyze
+
+    data = bytearray((SAMPLES / "clean_take.mp4").read_bytes())
+    # flip bits in the second half of the media data only (the index stays readable)
+    mdat = data.find(b"mdat") - 4
+    size = int.from_bytes(data[mdat:mdat + 4], "big")
+    rng = random.Random(1)
+    for _ in range(200):
+        pos = rng.randrange(mdat + size // 2, mdat + size)
+        data[pos] ^= 1 << rng.randrange(8)
+    path = tmp_path / "damaged.mp4"
+    path.write_bytes(bytes(data))
+    report = analyze(path, thorough=True)
+    (f,) = [f for f in report.findings if f.check == "file.damaged"]
+    assert f.severity == "warn" and f.value >= 5
+    # every damaged frame lies in the flipped half (the tape is 5 s): the ranges start after 2 s
+    assert f.ranges and all(a >= 2.0 for a, _ in f.ranges)
+    assert "file.damaged" not in [f.check for f in analyze(SAMPLES / "clean_take.mp4", thorough=True).findings]
 
 
 # ------------------------------------------------------------------ odd but valid media

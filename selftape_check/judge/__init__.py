@@ -7,7 +7,7 @@ from typing import Collection
 
 from ..model import SEVERITY_ORDER, Finding, Measurements
 from ..profiles import Profile
-from . import audio, edit, face, motion, picture, upload, voices  # noqa: F401  (registration)
+from . import audio, damage, edit, face, motion, picture, upload, voices  # noqa: F401  (registration)
 from .metrics import summarize
 from .registry import CHECKS, Context
 from .settings import SETTINGS, Thresholds

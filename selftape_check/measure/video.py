@@ -133,7 +133,8 @@ class VideoMeter:
         self.cov: dict[str, list] = {k: [] for k in (
             "t", "found", "box", "face_mean", "face_p95", "face_clip", "face_lr", "bg_mean", "eyes",
             "frame_mean", "sharp", "noise", "cast", "skin", "cov_diff")}
-        self.frames: dict[str, list] = {k: [] for k in ("t", "run", "luma", "bg_luma", "diff", "shift", "mouth")}
+        self.frames: dict[str, list] = {k: [] for k in ("t", "run", "luma", "bg_luma", "diff", "shift", "mouth",
+                                                            "corrupt")}
         self._mouth = MouthMeter()
         self._last_face: FaceBox | None = None
         self._prev_run = -2
@@ -176,6 +177,7 @@ class VideoMeter:
         self._prev_run, self._prev_thumb, self._prev_t = f.run, thumb, f.t_s
         fr = self.frames
         fr["mouth"].append(mouth)
+        fr["corrupt"].append(f.corrupt)
         fr["t"].append(f.t_s)
         fr["run"].append(f.run)
         fr["luma"].append(frame_mean)
@@ -265,7 +267,7 @@ class VideoMeter:
         c["sharp"].append(laplacian_variance(_fixed_width(face_u8, SHARPNESS_WIDTH)))
         c["noise"].append(immerkaer_sigma(native[round(iy0 * k): round(iy1 * k), round(ix0 * k): round(ix1 * k)]))
 
-    def finish(self, decoded_frames: int) -> VideoSeries:
+    def finish(self, decoded_frames: int, bad_packets: int = 0) -> VideoSeries:
         c, fr = self.cov, self.frames
         arr = lambda k, d=np.float32: np.asarray(c[k], dtype=d)  # noqa: E731
         order = np.argsort(np.asarray(fr["t"], dtype=float), kind="stable")
@@ -280,8 +282,10 @@ class VideoMeter:
             frame_t_s=farr("t", np.float64), frame_run=farr("run", np.int32), frame_luma=farr("luma"),
             frame_background_luma=farr("bg_luma"),
             frame_diff=farr("diff"), frame_shift_px=farr("shift"), frame_mouth_change=farr("mouth"),
+            frame_corrupt=farr("corrupt", bool),
             thumbnails=tuple(self._thumbs),
             coverage_interval_s=self.coverage_interval_s, decoded_frames=decoded_frames, mode=self.mode,
+            bad_packets=bad_packets,
         )
 
 

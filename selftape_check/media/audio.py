@@ -16,6 +16,7 @@ class AudioDecoder:
     def __init__(self, stream: av.AudioStream) -> None:
         self.stream = stream
         self.sample_rate = int(stream.rate)
+        self.bad_packets = 0  # packets the decoder refused or flagged as damaged
         src_channels = int(stream.channels or 1)
         self.channels = 1 if src_channels == 1 else 2
         self._resampler = av.AudioResampler(
@@ -27,8 +28,10 @@ class AudioDecoder:
         try:
             frames = self.stream.codec_context.decode(packet)
         except av.error.FFmpegError:
+            self.bad_packets += 1
             return  # a damaged packet: skip it, the rest of the stream still counts
         for frame in frames:
+            self.bad_packets += bool(frame.is_corrupt)
             frame.pts = None  # let the resampler run on sample counts alone (no drift compensation)
             for out in self._resampler.resample(frame):
                 arr = out.to_ndarray()  # (channels, samples) for planar

@@ -61,6 +61,7 @@ class DecodedFrame:
     plane: np.ndarray | None = None  # the decoded Y plane as stored (a view: valid while this frame is used)
     rotation: int = 0
     key: bool = False  # a keyframe (coded on its own: its compression noise differs from the frames after)
+    corrupt: bool = False  # the decoder met errors in this frame's data and concealed them
 
     def crop(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray | None:
         """Full-resolution luma of a region given in 0-1 display coordinates, in display orientation;
@@ -240,6 +241,7 @@ class VideoSampler:
         self._coverage = list(plan.coverage_times_s)
         self._cov_i = 0
         self.decoded_frames = 0
+        self.bad_packets = 0  # packets the decoder refused outright
 
     def _packet_time(self, packet: av.Packet) -> float | None:
         ts = packet.pts if packet.pts is not None else packet.dts
@@ -272,6 +274,7 @@ class VideoSampler:
         try:
             frames = self.stream.codec_context.decode(packet)
         except av.error.FFmpegError:
+            self.bad_packets += 1
             return  # a damaged packet: skip it, the rest of the stream still counts
         for frame in frames:
             if frame.pts is None:
@@ -291,13 +294,14 @@ class VideoSampler:
             rot = self.rotation
             if not coverage:
                 yield DecodedFrame(t_s=t, thumb=_to_display(thumbnail(y), rot), full_range=full, run=self._run_id,
-                                   coverage=False, plane=y, rotation=rot, key=bool(frame.key_frame))
+                                   coverage=False, plane=y, rotation=rot, key=bool(frame.key_frame),
+                                   corrupt=bool(frame.is_corrupt))
                 continue
             small = analysis_luma(y)
             yield DecodedFrame(
                 t_s=t, thumb=_to_display(thumbnail(small), rot), full_range=full, run=self._run_id, coverage=True,
                 luma=_to_display(small, rot), native_luma=y if rot == 0 else _to_display(y, rot),
                 rgb_small=_to_display(_rgb_thumbnail(frame, y, full), rot), plane=y, rotation=rot,
-                key=bool(frame.key_frame),
+                key=bool(frame.key_frame), corrupt=bool(frame.is_corrupt),
             )
 
