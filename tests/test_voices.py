@@ -40,6 +40,8 @@ def test_turns_split_by_mouth_movement():
     # a mouth that never moves much is not split into two people either
     assert mouth_evidence([0.1, 0.12, 0.15, 0.09]) is None
     assert mouth_evidence([0.5, None]) is None  # one reading tells nothing
+    # a still photo swaying: some turns sway more than others, but none moves like speech
+    assert mouth_evidence([0.035, 0.175, 0.254, 0.223, 0.236, 0.04]) is None
 
 
 def _corpus():
