@@ -13,7 +13,7 @@ from .json import display_path
 CSV_COLUMNS = [
     "path", "status", "verdict", "error_type", "duration_s", "display_width", "display_height", "fps",
     "face_visible_ratio", "face_luma_median", "eyes_visible_ratio", "sharpness_median", "integrated_lufs",
-    "speech_lufs", "true_peak_dbtp", "noise_floor_dbfs", "snr_db", "findings",
+    "speech_lufs", "true_peak_dbtp", "noise_floor_dbfs", "snr_db", "actor_lufs", "reader_lufs", "findings",
 ]
 
 
@@ -41,7 +41,8 @@ def csv_row(r: Report) -> list:
     }
     for key in ("face_visible_ratio", "face_luma_median", "eyes_visible_ratio", "sharpness_median"):
         cells[key] = "" if vm.get(key) is None else vm[key]
-    for key in ("integrated_lufs", "speech_lufs", "true_peak_dbtp", "noise_floor_dbfs", "snr_db"):
+    for key in ("integrated_lufs", "speech_lufs", "true_peak_dbtp", "noise_floor_dbfs", "snr_db", "actor_lufs",
+                "reader_lufs"):
         cells[key] = "" if am.get(key) is None else am[key]
     return [cells[c] for c in CSV_COLUMNS]
 
