@@ -206,7 +206,8 @@ def reader_louder(ctx: Context) -> Iterator[Finding]:
     if diff <= t["audio.reader_louder.warn_db"]:
         return
     severity = "fail" if diff > t["audio.reader_louder.fail_db"] else "warn"
-    ranges = merge_ranges([(x.start_s, x.end_s) for x in voices.turns if x.speaker == "reader"], gap_s=0.5)
+    # a line cut by a breath is one line: turns less than a second apart are shown together
+    ranges = merge_ranges([(x.start_s, x.end_s) for x in voices.turns if x.speaker == "reader"], gap_s=1.0)
     yield Finding(
         "audio.reader_louder", severity,
         f"The reader is {diff:.1f} dB louder than you ({voices.reader_lufs:.1f} vs {voices.actor_lufs:.1f} LUFS): "

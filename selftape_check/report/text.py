@@ -61,7 +61,9 @@ def render_text(report: Report, colour: bool = False) -> str:
         figures.append(f"face visible {vm['face_visible_ratio'] * 100:.0f}%")
         if vm.get("face_luma_median") is not None:
             figures.append(f"face brightness {vm['face_luma_median']:.2f}")
-    if am.get("speech_lufs") is not None:
+    if am.get("actor_lufs") is not None and am.get("reader_lufs") is not None:  # two voices told apart
+        figures.append(f"you {am['actor_lufs']:.1f} LUFS, reader {am['reader_lufs']:.1f} LUFS")
+    elif am.get("speech_lufs") is not None:
         figures.append(f"voice {am['speech_lufs']:.1f} LUFS")
     if am.get("snr_db") is not None:
         figures.append(f"voice/noise {am['snr_db']:.0f} dB")
