@@ -68,31 +68,29 @@ def test_clean_speech_raises_no_audio_finding(tmp_path, voice_name):
     assert r.metrics["audio"]["speech_lufs"] == pytest.approx(ref, abs=2.0)
 
 
-@pytest.mark.parametrize("voice_name,noise_name", list(zip(VOICES, NOISES)))
-@pytest.mark.parametrize("snr_db", [20.0, 30.0])
-def test_snr_of_real_noise_at_known_level_within_3_db(tmp_path, voice_name, noise_name, snr_db):
-    v = voice(voice_name)
-    n = np.resize(load(noise_name), len(v))
-    n = n / np.sqrt(np.mean(n ** 2)) * active_rms(v) * 10 ** (-snr_db / 20)
-    r, _ = check(tmp_path, v + n)
-    assert r.metrics["audio"]["snr_db"] == pytest.approx(snr_db, abs=3.0)
+NOISES_MORE = ["noise_babble_2m1f_english.wav", "noise_car_interior_60mph.wav"]
+# measured error bounds per true SNR (docs/checks.md: 6 voices x 5 noises); the decision levels
+# (10 and 20 dB) matter most. At 0 dB speech and noise overlap in every hop and it reads high.
+SNR_BOUNDS = {30.0: (-4.0, 3.5), 20.0: (-3.0, 3.5), 10.0: (-3.0, 4.5), 0.0: (2.0, 8.5)}
 
 
-@pytest.mark.parametrize("voice_name,noise_name", list(zip(VOICES, NOISES)))
-def test_snr_of_real_noise_at_low_levels(tmp_path, voice_name, noise_name):
-    """At 10 dB within +0..+3.5 dB; at 0 dB read 4-8 dB high (speech and noise overlap in every hop
-    then) but always found: the voice drowned in street noise once read as no speech and no finding."""
+@pytest.mark.parametrize("voice_name,noise_name", list(zip(VOICES, NOISES)) + list(zip(VOICES, NOISES_MORE)))
+def test_snr_of_real_noise_at_known_levels(tmp_path, voice_name, noise_name):
     v = voice(voice_name)
     n0 = np.resize(load(noise_name), len(v))
-    for snr_db, lo, hi in ((10.0, -0.5, 3.5), (0.0, 2.0, 8.5)):
+    for snr_db, (lo, hi) in SNR_BOUNDS.items():
         n = n0 / np.sqrt(np.mean(n0 ** 2)) * active_rms(v) * 10 ** (-snr_db / 20)
         r, fired = check(tmp_path, v + n)
         assert snr_db + lo <= r.metrics["audio"]["snr_db"] <= snr_db + hi, (snr_db, r.metrics["audio"]["snr_db"])
-        assert "audio.noisy" in fired
-    assert {f.severity for f in r.findings if f.check == "audio.noisy"} == {"fail"}  # at 0 dB
+        if snr_db != 20.0:  # 20 dB is the warning threshold itself
+            assert ("audio.noisy" in fired) == (snr_db < 20.0), snr_db
+    # at 0 dB the voice is drowned: a fail (it once read as no speech at all, and no finding)
+    assert {f.severity for f in r.findings if f.check == "audio.noisy"} == {"fail"}
 
 
-@pytest.mark.parametrize("snr_db,severity", [(5.0, {"warn", "fail"}), (12.0, {"warn"})])
+# 15 dB, not nearer the 10 dB fail threshold than the estimate's error (a radio voice with its own
+# studio floor reads 2.5 dB low at 10 dB)
+@pytest.mark.parametrize("snr_db,severity", [(5.0, {"warn", "fail"}), (15.0, {"warn"})])
 def test_noisy_speech_is_reported(tmp_path, snr_db, severity):
     v = voice(VOICES[0])
     n = np.resize(load("noise_street_traffic1.wav"), len(v))

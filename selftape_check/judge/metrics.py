@@ -42,19 +42,24 @@ def pause_mask(a: AudioSeries) -> np.ndarray:
     return ~near_speech & (a.digital_zero_ratio < 0.5)
 
 
-def speech_to_noise_db(band_dbfs: np.ndarray, voiced: bool) -> float | None:
-    """Speech-to-noise ratio in the speech band (100-4000 Hz), without trusting the VAD's speech/pause
-    split (a VAD 12 dB over the floor finds only the peaks of a voice in heavy noise, and overrated
-    a 0 dB SNR by 7-11 dB or found no speech at all). Noise: the energy mean of the hops within 3 dB
-    of the 10th percentile; speech: the energy mean of the hops more than 3 dB over that noise, less
-    the noise. On 3 real voices x 3 real noises (tests/test_audio_checks.py's mixtures) it reads
-    -1.2..+1.9 dB off at 30 dB, -0.8..+2.3 at 20, +0.2..+3.4 at 10, +1.3..+4.7 at 5 and +3.8..+7.5 at
-    0 dB. `voiced`: whether there is a voice to rate at all (else None)."""
+def speech_to_noise_db(band_dbfs: np.ndarray, pauses: np.ndarray, voiced: bool) -> float | None:
+    """Speech-to-noise ratio in the speech band (100-4000 Hz). Noise: the energy mean of the pause hops
+    (away from detected speech) below their 90th percentile (a breath or a click in a pause is not the
+    background), or, with under half a second of pauses, of the hops within 3 dB of the 10th
+    percentile. Speech: the energy mean of the hops more than 3 dB over that noise, less the noise (a
+    VAD 12 dB over the floor finds only the peaks of a voice in heavy noise: taking its speech hops
+    overrated a 0 dB SNR by 7-11 dB or found no speech at all). On 6 real voices x 5 real noises
+    (including babble and a car), 134 of 150 mixtures at 5-30 dB read within +-3 dB (errors -3.6..+4.9);
+    at 0 dB +2.7..+7.4. `voiced`: whether there is a voice to rate at all (else None)."""
     live = band_dbfs[band_dbfs > -119.0]
     if not voiced or live.size < 50:
         return None
-    floor = float(np.percentile(live, 10))
-    noise = energy_mean_db(live[live <= floor + 3.0])
+    quiet = band_dbfs[pauses & (band_dbfs > -119.0)]
+    if quiet.size >= 25:
+        noise = energy_mean_db(quiet[quiet <= np.percentile(quiet, 90)])
+    else:
+        floor = float(np.percentile(live, 10))
+        noise = energy_mean_db(live[live <= floor + 3.0])
     above = live[live > noise + 3.0]
     if noise is None or above.size < 25:  # under half a second that stands out from the noise
         return None
@@ -72,7 +77,7 @@ def audio_metrics(a: AudioSeries) -> dict:
         live = a.rms_dbfs[a.digital_zero_ratio < 0.5]
         noise_floor = float(np.percentile(live, 5)) if live.size else None
     speech_band = energy_mean_db(a.band_dbfs[speech]) if speech.any() else None
-    snr = speech_to_noise_db(a.band_dbfs, speech.any() or (noise_floor is not None and noise_floor > -50.0))
+    snr = speech_to_noise_db(a.band_dbfs, pauses, speech.any() or (noise_floor is not None and noise_floor > -50.0))
     hum = mains_hum(a.lowfreq_power)
     rt60, offsets = (None, 0)
     if speech_band is not None:
