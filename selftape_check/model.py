@@ -81,7 +81,7 @@ class VideoSeries:
     face_luma_p95: np.ndarray  # 0-1, NaN without face
     face_clipped_ratio: np.ndarray  # share of face pixels at >= 0.98 luma, NaN without face
     face_lr_ratio_db: np.ndarray  # brighter half / darker half of the face, dB, NaN without face
-    background_luma_mean: np.ndarray  # 0-1, outside the face (whole frame without face)
+    background_luma_p90: np.ndarray  # 0-1, 90th percentile outside the face and body (frame mean without face)
     eyes_found: np.ndarray  # bool (False without face)
     frame_luma_mean: np.ndarray  # 0-1, whole frame
     sharpness: np.ndarray  # variance of Laplacian on the face (or centre) at 128 px width

@@ -107,8 +107,9 @@ EYE_LINE = 0.38  # eyes sit this far down a Haar face box
 
 
 def backlight_ratio(v: VideoSeries) -> np.ndarray:
-    """Background luma over face luma per coverage frame (face luma floored at 0.02)."""
-    return v.background_luma_mean / np.maximum(np.nan_to_num(v.face_luma_mean), 0.02)
+    """The background's bright part (its 90th percentile luma) over the face luma per coverage frame
+    (face luma floored at 0.02)."""
+    return v.background_luma_p90 / np.maximum(np.nan_to_num(v.face_luma_mean), 0.02)
 
 
 def face_boxes(v: VideoSeries) -> tuple[np.ndarray, np.ndarray]:

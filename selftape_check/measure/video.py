@@ -29,6 +29,7 @@ MAX_FRAME_GAP_S = 0.1  # frames closer than this are consecutive (10 fps and fas
 MAX_THUMBNAILS = 240  # small RGB pictures kept for the HTML report (about 10 MB at most)
 SHARPNESS_WIDTH = 128  # the face is resampled to this width before the Laplacian: framing-independent
 CLIP_LEVEL = 0.98
+BACKGROUND_PERCENTILE = 90  # face.backlit compares the bright part of the background with the face
 
 
 def normalised_luma(y: np.ndarray, full_range: bool) -> np.ndarray:
@@ -131,7 +132,7 @@ class VideoMeter:
         self.coverage_interval_s = coverage_interval_s
         self.mode = mode
         self.cov: dict[str, list] = {k: [] for k in (
-            "t", "found", "box", "face_mean", "face_p95", "face_clip", "face_lr", "bg_mean", "eyes",
+            "t", "found", "box", "face_mean", "face_p95", "face_clip", "face_lr", "bg_bright", "eyes",
             "frame_mean", "sharp", "noise", "cast", "skin", "cov_diff")}
         self.frames: dict[str, list] = {k: [] for k in ("t", "run", "luma", "bg_luma", "diff", "shift", "mouth",
                                                             "corrupt")}
@@ -235,7 +236,7 @@ class VideoMeter:
             self._last_face = None
             for k in ("face_mean", "face_p95", "face_clip", "face_lr", "skin"):
                 c[k].append(nan)
-            c["bg_mean"].append(frame_mean)
+            c["bg_bright"].append(frame_mean)
             c["eyes"].append(False)
             centre = f.luma[h // 4: 3 * h // 4, w // 4: 3 * w // 4]
             nh, nw = native.shape
@@ -252,7 +253,9 @@ class VideoMeter:
         mask = np.ones_like(luma, dtype=bool)
         ex, ey = box.w // 2, box.h // 2
         mask[max(0, box.y - ey): box.y + box.h + 3 * ey, max(0, box.x - ex): box.x + box.w + ex] = False
-        bg = float(luma[mask].mean()) if mask.any() else frame_mean
+        # the bright part of the background: a window or lamp behind the actor sets the camera's exposure
+        # even when it fills only part of the background
+        bg = float(np.percentile(luma[mask], BACKGROUND_PERCENTILE)) if mask.any() else frame_mean
         c["found"].append(True)
         self._last_face = FaceBox(box.x / w, box.y / h, box.w / w, box.h / h)
         c["box"].append(self._last_face)
@@ -260,7 +263,7 @@ class VideoMeter:
         c["face_p95"].append(float(np.percentile(face, 95)))
         c["face_clip"].append(float((face >= CLIP_LEVEL).mean()))
         c["face_lr"].append(float(lr_db))
-        c["bg_mean"].append(bg)
+        c["bg_bright"].append(bg)
         c["skin"].append(skin_cast_distance(f.rgb_small, self._last_face) if f.rgb_small is not None else nan)
         c["eyes"].append(self.tracker.eyes_visible(f.luma, box))
         face_u8 = f.luma[box.y: box.y + box.h, box.x: box.x + box.w]
@@ -276,7 +279,7 @@ class VideoMeter:
             t_s=arr("t", np.float64), face_found=arr("found", bool), face_boxes=tuple(c["box"]),
             face_luma_mean=arr("face_mean"), face_luma_p95=arr("face_p95"),
             face_clipped_ratio=arr("face_clip"), face_lr_ratio_db=arr("face_lr"),
-            background_luma_mean=arr("bg_mean"), eyes_found=arr("eyes", bool),
+            background_luma_p90=arr("bg_bright"), eyes_found=arr("eyes", bool),
             frame_luma_mean=arr("frame_mean"), sharpness=arr("sharp"), noise_sigma=arr("noise"),
             color_cast_deg=arr("cast"), skin_cast_distance=arr("skin"), coverage_diff=arr("cov_diff"),
             frame_t_s=farr("t", np.float64), frame_run=farr("run", np.int32), frame_luma=farr("luma"),
