@@ -102,7 +102,6 @@ class VideoSeries:
     coverage_interval_s: float
     decoded_frames: int
     mode: str
-    bad_packets: int = 0  # video packets the decoder refused outright
 
 
 @dataclass(frozen=True)
@@ -132,6 +131,7 @@ class Measurements:
     media: MediaInfo
     video: VideoSeries | None
     audio: AudioSeries | None
+    bad_video_packets: int = 0  # video packets the decoder refused outright
     bad_audio_packets: int = 0  # audio packets refused or flagged as damaged by the decoder
 
 

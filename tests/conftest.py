@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +11,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 REAL = ROOT.parent / "shared" / "data" / "real"
 
+
+
+def load_bench(name: str):
+    """A module of bench/ (not a package), e.g. the corpus generator, loaded by path."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def real(name: str) -> str:

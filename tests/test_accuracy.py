@@ -3,29 +3,18 @@ with one known defect each; every must-fire check fires, nothing unlabeled fires
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
 
 from selftape_check import analyze
 
-from .conftest import REAL, ROOT
+from .conftest import REAL, load_bench
 
 pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real is not present on this machine")
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def small_corpus(tmp_path_factory):
-    corpus = _load("corpus")
+    corpus = load_bench("corpus")
     out = tmp_path_factory.mktemp("corpus")
     items = corpus.build(str(out), small=True)
     fired = {}

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import numpy as np
 import pytest
 
 from selftape_check import analyze
 from selftape_check.judge.voices import loudness_of, mouth_evidence
 
-from .conftest import REAL, ROOT
+from .conftest import REAL, load_bench
 
 
 def test_loudness_of_a_known_power():
@@ -44,21 +41,13 @@ def test_turns_split_by_mouth_movement():
     assert mouth_evidence([0.035, 0.175, 0.254, 0.223, 0.236, 0.04]) is None
 
 
-def _corpus():
-    spec = importlib.util.spec_from_file_location("corpus", ROOT / "bench" / "corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["corpus"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real is not present on this machine")
 @pytest.mark.parametrize("clip", ["video_talking_vr_face4_woman_bluebg.mp4", "video_talking_wda_aoc.mp4"])
 def test_reader_loudness_is_measured_and_judged(clip, tmp_path):
     """A real talking-head clip as the actor, another real voice as the reader in the actor's pauses
     (the actor listening, mouth still), at +0/+6/+12 dB: the difference within +-2 dB, the finding at
     +6 and +12 only. All four clips and --thorough: bench/voices.py."""
-    corpus = _corpus()
+    corpus = load_bench("corpus")
     for level in (0.0, 6.0, 12.0):
         path = tmp_path / f"reader{level:+.0f}.mp4"
         truth = corpus.two_voice_tape(str(path), clip, "speech_hdtf_rd_radio34.wav", level)
@@ -94,7 +83,7 @@ def test_a_frozen_picture_is_not_a_listening_actor(tmp_path):
     picture must not turn the actor's own voice into a 'reader'."""
     from selftape_check.testing import write_tape
 
-    corpus = _corpus()
+    corpus = load_bench("corpus")
     frames, fps, audio, n = corpus.clip_frames("video_talking_vr_face4_woman_bluebg.mp4", (960, 540))
     f0, f1 = int(1.2 * fps), int(3.9 * fps)
     frames = frames[:f0] + [frames[f0]] * (f1 - f0) + frames[f1:]

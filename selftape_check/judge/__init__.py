@@ -28,7 +28,8 @@ def judge(
     # a frozen picture's still mouth is not a listening actor: the same limit as video.frozen's frames
     who = voices.who_speaks(m, thresholds["video.frozen.diff"] / 10)
     metrics = summarize(m, motion_stats, who)
-    ctx = Context(m=m, t=thresholds, metrics=metrics, motion=motion_stats, voices=who, profile=profile)
+    ctx = Context(m=m, t=thresholds, metrics=metrics, motion=motion_stats, voices=who, profile=profile,
+                  slate=edit.find_slate(m))
     if m.audio is not None:
         metrics["edit"] = edit.edit_metrics(ctx)
     findings: list[Finding] = []

@@ -18,13 +18,12 @@ def damaged(ctx: Context) -> Iterator[Finding]:
     m = ctx.m
     v = m.video
     bad_frames = int(v.frame_corrupt.sum()) if v is not None else 0
-    bad_video_packets = v.bad_packets if v is not None else 0
-    bad_audio = m.bad_audio_packets
+    bad_video_packets, bad_audio = m.bad_video_packets, m.bad_audio_packets
     if not (bad_frames or bad_video_packets or bad_audio):
         return
     parts = []
     if bad_frames or bad_video_packets:
-        checked = v.decoded_frames
+        checked = v.decoded_frames if v is not None else 0
         parts.append(f"{bad_frames + bad_video_packets} of the {checked} video frames checked were damaged"
                      if checked else "the video data is damaged")
     if bad_audio:

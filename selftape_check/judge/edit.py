@@ -7,7 +7,7 @@ from typing import Iterator
 
 import numpy as np
 
-from ..model import Finding
+from ..model import Finding, Measurements
 from ..timeline import close_gaps, runs
 from .metrics import face_boxes
 from .registry import Context, check
@@ -28,22 +28,33 @@ def speech_span_s(ctx: Context) -> tuple[float, float] | None:
     return spans[0][0] * a.hop_s, spans[-1][1] * a.hop_s
 
 
-def trims(ctx: Context) -> dict:
-    """Silence at each end and how much to trim to leave a one-beat lead-in and tail (`metrics.edit`)."""
+def _ends(ctx: Context) -> tuple[float, float, float, float] | None:
+    """(end of the last line, duration, silence before the first line, silence after the last line)."""
     span = speech_span_s(ctx)
     if span is None:
-        return {}
+        return None
     duration = ctx.m.media.duration_s or ctx.m.audio.duration_s
-    lead, tail = span[0], max(0.0, duration - span[1])
+    return span[1], duration, span[0], max(0.0, duration - span[1])
+
+
+def trims(ctx: Context) -> dict:
+    """Silence at each end and how much to trim to leave a one-beat lead-in and tail (`metrics.edit`)."""
+    ends = _ends(ctx)
+    if ends is None:
+        return {}
+    _, _, lead, tail = ends
     return {"lead_silence_s": round(lead, 2), "tail_silence_s": round(tail, 2),
             "trim_start_s": round(max(0.0, lead - BEAT_S), 2), "trim_end_s": round(max(0.0, tail - BEAT_S), 2)}
 
 
-def find_slate(ctx: Context) -> tuple[float, float, str] | None:
+def find_slate(m: Measurements) -> tuple[float, float, str] | None:
     """The slate: the first block of speech, starting in the first 15 s and lasting 1-20 s, that is set
     apart from the rest (a pause of 1.2 s or more, or a change of framing: the face a different size),
-    when the rest (the scene) speaks longer. Returns (start, end, how it was told apart)."""
-    a = ctx.m.audio
+    when the rest (the scene) speaks longer. Returns (start, end, how it was told apart). Found once per
+    tape (judge) and kept in `Context.slate`."""
+    a = m.audio
+    if a is None:
+        return None
     blocks = [(s * a.hop_s, e * a.hop_s) for s, e in runs(close_gaps(a.speech, int(round(SLATE_GAP_S / a.hop_s))))
               if (e - s) * a.hop_s >= 0.3]
     if len(blocks) < 2:
@@ -53,7 +64,7 @@ def find_slate(ctx: Context) -> tuple[float, float, str] | None:
     if s0 > SLATE_MAX_START_S or not (SLATE_S[0] <= e0 - s0 <= SLATE_S[1]) or scene_s < 1.5 * (e0 - s0):
         return None
     how = f"a {rest[0][0] - e0:.1f} s pause"
-    v = ctx.m.video
+    v = m.video
     if v is not None:
         idx, boxes = face_boxes(v)
         t = v.t_s[idx]
@@ -67,16 +78,15 @@ def find_slate(ctx: Context) -> tuple[float, float, str] | None:
 
 def edit_metrics(ctx: Context) -> dict:
     """`metrics.edit`: silence at the ends, suggested trims, and the slate's range (null without one)."""
-    found = find_slate(ctx)
+    found = ctx.slate
     return {**trims(ctx), "slate_start_s": found[0] if found else None, "slate_end_s": found[1] if found else None}
 
 
 @check("edit.slate", needs="audio")
 def slate(ctx: Context) -> Iterator[Finding]:
-    found = find_slate(ctx)
-    if found is None:
+    if ctx.slate is None:
         return
-    s0, e0, how = found
+    s0, e0, how = ctx.slate
     yield Finding(
         "edit.slate", "info",
         f"Slate found at {s0:.1f}-{e0:.1f} s (set apart from the scene by {how}).",
@@ -89,11 +99,10 @@ def slate(ctx: Context) -> Iterator[Finding]:
 @check("edit.dead_air", needs="audio")
 def dead_air(ctx: Context) -> Iterator[Finding]:
     t = ctx.t
-    span = speech_span_s(ctx)
-    if span is None:
+    ends = _ends(ctx)
+    if ends is None:
         return
-    duration = ctx.m.media.duration_s or ctx.m.audio.duration_s
-    lead, tail = span[0], max(0.0, duration - span[1])
+    last_line_end, duration, lead, tail = ends
     limit = t["edit.dead_air.max_s"]
     ranges, parts = [], []
     # leave a natural beat (1 s) when trimming
@@ -101,7 +110,7 @@ def dead_air(ctx: Context) -> Iterator[Finding]:
         ranges.append((0.0, round(lead, 2)))
         parts.append(f"{lead - BEAT_S:.1f} s at the start")
     if tail > limit:
-        ranges.append((round(span[1], 2), round(duration, 2)))
+        ranges.append((round(last_line_end, 2), round(duration, 2)))
         parts.append(f"{tail - BEAT_S:.1f} s at the end")
     if not ranges:
         return

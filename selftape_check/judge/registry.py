@@ -25,6 +25,7 @@ class Context:
     motion: "RunStats | None" = None  # per-run flicker and shake (judge.motion), computed once
     voices: "Voices | None" = None  # who speaks when, and each voice's loudness (judge.voices)
     profile: "Profile | None" = None  # the upload target's limits (--profile), for the upload checks
+    slate: "tuple[float, float, str] | None" = None  # (start, end, how it was told apart): judge.edit
 
 
 CheckFn = Callable[[Context], Iterable[Finding]]

@@ -31,6 +31,7 @@ import numpy as np
 
 from ..model import Finding, Measurements
 from ..timeline import close_gaps, merge_ranges, runs
+from .metrics import energy_mean_db
 from .registry import Context, check
 
 MAX_TURN_S = 4.0
@@ -89,12 +90,10 @@ def loudness_of(momentary_lufs: np.ndarray, hops: np.ndarray) -> float | None:
     if len(idx) < BLOCK_HOPS:
         return None
     blocks = momentary_lufs[idx].astype(np.float64)
-    blocks = blocks[blocks > -70.0]
+    blocks = blocks[blocks > -70.0]  # the absolute gate
     if not len(blocks):
         return None
-    power = 10 ** (blocks / 10)
-    kept = power[blocks > 10 * np.log10(power.mean()) - 10.0]
-    return float(10 * np.log10(kept.mean()))
+    return energy_mean_db(blocks[blocks > energy_mean_db(blocks) - 10.0])  # the relative gate
 
 
 def _voice_shapes(octave_db: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:

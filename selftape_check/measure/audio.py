@@ -102,10 +102,10 @@ class AudioMeter:
             self._lf_blocks += nblk
             self._lf_pending = self._lf_pending[nblk * self._lf_n:]
         spec = np.fft.rfft(mono * self._window, axis=1)
-        band_power = (np.abs(spec[:, self._band]) ** 2).sum(axis=1) * self._band_scale
+        power = np.abs(spec) ** 2
+        band_power = power[:, self._band].sum(axis=1) * self._band_scale
         self._series["band"].append(db(band_power).astype(np.float32))
         if self._voices:
-            power = np.abs(spec) ** 2
             self._series["octaves"].append(db(np.stack([power[:, m].sum(axis=1) for m in self._octaves], axis=1))
                                            .astype(np.float16))
         self._sample_peak = max(self._sample_peak, float(absx.max()))

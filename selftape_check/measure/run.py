@@ -75,11 +75,12 @@ def measure_container(
         for block in audio_dec.feed(None):
             audio_meter.feed(block)
 
-    video = video_meter.finish(sampler.decoded_frames, sampler.bad_packets) if video_meter is not None else None
+    video = video_meter.finish(sampler.decoded_frames) if video_meter is not None else None
     audio = audio_meter.finish() if audio_meter is not None else None
     if video is not None and len(video.t_s) == 0 and (audio is None or audio.duration_s == 0):
         raise AnalysisError("truncated", f"{media.path}: no frame or sound could be decoded")
     return Measurements(media=media, video=video, audio=audio,
+                        bad_video_packets=sampler.bad_packets if sampler is not None else 0,
                         bad_audio_packets=audio_dec.bad_packets if audio_dec is not None else 0)
 
 

@@ -30,6 +30,7 @@ MAX_THUMBNAILS = 240  # small RGB pictures kept for the HTML report (about 10 MB
 SHARPNESS_WIDTH = 128  # the face is resampled to this width before the Laplacian: framing-independent
 CLIP_LEVEL = 0.98
 BACKGROUND_PERCENTILE = 90  # face.backlit compares the bright part of the background with the face
+NOISE_MAX_SIDE = 1024  # the noise estimate reads at most this square of its region (immerkaer_sigma)
 
 
 def normalised_luma(y: np.ndarray, full_range: bool) -> np.ndarray:
@@ -45,9 +46,6 @@ def laplacian_variance(gray: np.ndarray) -> float:
     variance of the image itself (x1000) so that a dim, low-contrast face does not read as blurred."""
     g = gray.astype(np.float32)
     return float(cv2.Laplacian(g, cv2.CV_32F).var() / max(float(g.var()), 1.0) * 1000.0)
-
-
-NOISE_MAX_SIDE = 1024
 
 
 def immerkaer_sigma(gray: np.ndarray) -> float:
@@ -270,7 +268,7 @@ class VideoMeter:
         c["sharp"].append(laplacian_variance(_fixed_width(face_u8, SHARPNESS_WIDTH)))
         c["noise"].append(immerkaer_sigma(native[round(iy0 * k): round(iy1 * k), round(ix0 * k): round(ix1 * k)]))
 
-    def finish(self, decoded_frames: int, bad_packets: int = 0) -> VideoSeries:
+    def finish(self, decoded_frames: int) -> VideoSeries:
         c, fr = self.cov, self.frames
         arr = lambda k, d=np.float32: np.asarray(c[k], dtype=d)  # noqa: E731
         order = np.argsort(np.asarray(fr["t"], dtype=float), kind="stable")
@@ -288,7 +286,6 @@ class VideoMeter:
             frame_corrupt=farr("corrupt", bool),
             thumbnails=tuple(self._thumbs),
             coverage_interval_s=self.coverage_interval_s, decoded_frames=decoded_frames, mode=self.mode,
-            bad_packets=bad_packets,
         )
 
 
