@@ -226,7 +226,7 @@ def _to_display(luma: np.ndarray, rotation: int) -> np.ndarray:
 
 
 class VideoSampler:
-    """Consumes video packets in demux order, decodes the planned ones, yields `DecodedFrame`s."""
+    """Consumes video packets in demux order, decodes the planned ones, yields `SampledFrame`s."""
 
     def __init__(self, stream: av.VideoStream, plan: DecodePlan, rotation: int) -> None:
         self.stream = stream
@@ -247,7 +247,7 @@ class VideoSampler:
         ts = packet.pts if packet.pts is not None else packet.dts
         return None if ts is None else (ts - self.start) * self.tb
 
-    def feed(self, packet: av.Packet) -> Iterator[DecodedFrame]:
+    def feed(self, packet: av.Packet) -> Iterator[SampledFrame]:
         t = self._packet_time(packet)
         if packet.is_keyframe:
             # the k-th keyframe packet is the plan's k-th keyframe (index times may be DTS, not PTS)
@@ -267,10 +267,10 @@ class VideoSampler:
         elif t is None and self._run_end > 0:
             yield from self._decode(packet)
 
-    def flush(self) -> Iterator[DecodedFrame]:
+    def flush(self) -> Iterator[SampledFrame]:
         yield from self._decode(None)
 
-    def _decode(self, packet: av.Packet | None) -> Iterator[DecodedFrame]:
+    def _decode(self, packet: av.Packet | None) -> Iterator[SampledFrame]:
         try:
             frames = self.stream.codec_context.decode(packet)
         except av.error.FFmpegError:
@@ -289,19 +289,34 @@ class VideoSampler:
             if self._cov_i < len(self._coverage) and abs(self._coverage[self._cov_i] - t) <= 0.5 / 30 + 1e-6:
                 self._cov_i += 1
                 coverage = True
-            y = _y_plane(frame)
-            full = frame.format.name.startswith("yuvj") or int(getattr(frame, "color_range", 0) or 0) == 2
-            rot = self.rotation
-            if not coverage:
-                yield DecodedFrame(t_s=t, thumb=_to_display(thumbnail(y), rot), full_range=full, run=self._run_id,
-                                   coverage=False, plane=y, rotation=rot, key=bool(frame.key_frame),
-                                   corrupt=bool(frame.is_corrupt))
-                continue
-            small = analysis_luma(y)
-            yield DecodedFrame(
-                t_s=t, thumb=_to_display(thumbnail(small), rot), full_range=full, run=self._run_id, coverage=True,
-                luma=_to_display(small, rot), native_luma=y if rot == 0 else _to_display(y, rot),
-                rgb_small=_to_display(_rgb_thumbnail(frame, y, full), rot), plane=y, rotation=rot,
-                key=bool(frame.key_frame), corrupt=bool(frame.is_corrupt),
-            )
+            yield SampledFrame(frame, t, coverage, self._run_id, self.rotation)
+
+
+@dataclass(frozen=True)
+class SampledFrame:
+    """A frame the plan asked for, as the decoder gave it; `decoded()` makes the pictures measured."""
+
+    frame: av.VideoFrame
+    t_s: float
+    coverage: bool
+    run: int
+    rotation: int
+
+    def decoded(self) -> DecodedFrame:
+        """The thumbnail (and, for a coverage frame, the analysis luma and small RGB copy), in display
+        orientation. Separate from decoding so that it can run beside the decoder (measure.run)."""
+        frame, t, rot = self.frame, self.t_s, self.rotation
+        y = _y_plane(frame)
+        full = frame.format.name.startswith("yuvj") or int(getattr(frame, "color_range", 0) or 0) == 2
+        if not self.coverage:
+            return DecodedFrame(t_s=t, thumb=_to_display(thumbnail(y), rot), full_range=full, run=self.run,
+                                coverage=False, plane=y, rotation=rot, key=bool(frame.key_frame),
+                                corrupt=bool(frame.is_corrupt))
+        small = analysis_luma(y)
+        return DecodedFrame(
+            t_s=t, thumb=_to_display(thumbnail(small), rot), full_range=full, run=self.run, coverage=True,
+            luma=_to_display(small, rot), native_luma=y if rot == 0 else _to_display(y, rot),
+            rgb_small=_to_display(_rgb_thumbnail(frame, y, full), rot), plane=y, rotation=rot,
+            key=bool(frame.key_frame), corrupt=bool(frame.is_corrupt),
+        )
 
