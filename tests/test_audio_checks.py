@@ -132,6 +132,22 @@ def test_reverberant_room_is_told_from_a_dry_one(tmp_path, voice_name, rt60):
     assert r_wet.metrics["audio"]["reverb_s"] > r_dry.metrics["audio"]["reverb_s"] + 0.1
 
 
+def test_echo_over_a_noisy_floor(tmp_path):
+    """Speech only 25-30 dB over a pink-noise floor at -46 dBFS: fast decays vanish into the floor and a
+    dry voice reads high (0.41 s here), so the threshold rises 0.03 s per dB under 30 dB
+    (bench/echo.py); a 1.1 s room (0.60 s here) still fires, the dry voice does not."""
+    dry = voice("speech_fsdd_jackson_digits0-9.wav")
+    wet = signal.fftconvolve(dry, room_response(1.1, seed=3))[: len(dry)]
+    wet = wet / active_rms(wet) * 10 ** (-24 / 20)
+    floor = pink_noise(len(dry) / SR, SR, -46.0, seed=5)
+    r_dry, fired_dry = check(tmp_path, dry + floor, "dry.wav")
+    r_wet, fired_wet = check(tmp_path, wet + floor, "wet.wav")
+    for r in (r_dry, r_wet):
+        assert 20.0 <= r.metrics["audio"]["reverb_range_db"] < 30.0
+    assert "audio.echo" in fired_wet and "audio.echo" not in fired_dry
+    assert r_wet.metrics["audio"]["reverb_s"] > r_dry.metrics["audio"]["reverb_s"] + 0.1
+
+
 def test_clipping_dropouts_and_dead_channel(tmp_path):
     v = with_room_tone(voice(VOICES[0]))
     _, fired = check(tmp_path, np.clip(v * 10 ** (20 / 20), -1, 1), "clip.wav")

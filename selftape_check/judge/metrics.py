@@ -79,11 +79,13 @@ def audio_metrics(a: AudioSeries) -> dict:
     speech_band = energy_mean_db(a.band_dbfs[speech]) if speech.any() else None
     snr = speech_to_noise_db(a.band_dbfs, pauses, speech.any() or (noise_floor is not None and noise_floor > -50.0))
     hum = mains_hum(a.lowfreq_power)
-    rt60, offsets = (None, 0)
+    rt60, offsets, reverb_range = (None, 0, None)
     if speech_band is not None:
         # the floor under the decays is the quietest moment (a reverberant room fills the pauses)
         live = a.band_dbfs[a.band_dbfs > -119.0]
-        rt60, offsets = rt60_from_decay_rates(a.band_dbfs, a.hop_s, float(np.percentile(live, 2)), speech_band)
+        floor = float(np.percentile(live, 2))
+        reverb_range = speech_band - floor
+        rt60, offsets = rt60_from_decay_rates(a.band_dbfs, a.hop_s, floor, speech_band)
     return {
         "integrated_lufs": _num(a.integrated_lufs, 2),
         "speech_lufs": _num(speech_lufs, 2),
@@ -100,6 +102,7 @@ def audio_metrics(a: AudioSeries) -> dict:
         "hum_level_dbfs": _num(hum.level_dbfs, 1) if hum else None,
         "reverb_s": _num(rt60, 2),
         "reverb_windows": offsets,
+        "reverb_range_db": _num(reverb_range, 1),
     }
 
 

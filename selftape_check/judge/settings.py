@@ -117,7 +117,8 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
     _S("audio.echo.rt60_s", 0.40, "s, decay-rate reverberation estimate (reads ~0.55 of RT60 at 0.8-1.2 s)", 0, 10,
        "rooms for speech 0.3-0.5 s RT60 (EBU Tech 3276 ~0.3 s); calibrated on 6 real voices in synthetic "
        "exponential rooms (2 rooms each): dry 0.19-0.35, RT60 0.3 s 0.26-0.34, 0.5 s 0.33-0.49, 0.8 s "
-       "0.42-0.65, 1.2 s 0.55-0.71; the clean real tapes of the accuracy corpus read 0.17-0.37"),
+       "0.42-0.65, 1.2 s 0.55-0.71; the clean real tapes of the accuracy corpus read 0.17-0.37. With the "
+       "speech 20-30 dB over its floor the limit rises 0.03 s per dB under 30 (bench/echo.py)"),
     _S("audio.dropouts.min_s", 0.02, "s", 0, 5, "a gap of digital silence one AAC frame long is audible"),
     _S("audio.reader_louder.warn_db", 3.0, "dB, reader's speech loudness over the actor's", -20, 40,
        "casting directors' most common sound complaint is a reader louder than the actor; self-tape guides "
