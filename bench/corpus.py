@@ -112,11 +112,15 @@ DEFECTS: dict[str, tuple[list[str], list[str], list[str]]] = {
     # the clip's own sound moved against its picture: 400 ms clear, 80 ms borderline (sound late for
     # even tapes, early for odd); no check estimates the offset yet, so these show as misses
     "audio_shift": (["av.sync_offset"], [], ["av.sync_offset"]),
+    # framing: the face's centre 0.33 (borderline 0.24) of the width from the middle; a face 0.75
+    # (borderline 0.64) of the frame height, its centre at 0.45 of the height
+    "off_center": (["face.off_center"], ["face.cropped"], ["face.off_center"]),
+    "cropped": (["face.cropped"], ["face.off_center", "face.eyes_hidden"], ["face.cropped"]),
 }
 CLIP_ONLY = {"reader_louder", "audio_shift"}  # need a speaking face
 BORDERLINE = {"dark", "overexposed", "backlit", "split_light", "too_small", "eyes_covered", "blur", "grain",
               "color_cast", "flicker", "shake", "black_frames", "frozen", "too_quiet", "too_loud", "clipped",
-              "noisy", "hum", "reverb", "reader_louder", "audio_shift"}
+              "noisy", "hum", "reverb", "reader_louder", "audio_shift", "off_center", "cropped"}
 READER_VOICE = "speech_hdtf_rd_radio34.wav"
 
 
@@ -141,7 +145,7 @@ def specs(small: bool = False) -> list[Spec]:
         for j in range(per_defect):
             face = faces[(k * 5 + j * 3) % len(faces)]
             if defect in ("too_small", "portrait", "rotated_meta", "no_face", "low_resolution", "low_frame_rate",
-                          "dead_air_start") and face in CLIPS:
+                          "dead_air_start", "off_center", "cropped") and face in CLIPS:
                 face = PHOTOS[(k + j) % len(PHOTOS)]
             if defect in CLIP_ONLY:
                 face = CLIPS[j % len(CLIPS)]
@@ -179,7 +183,7 @@ def _face_box(rgb: np.ndarray) -> tuple[int, int, int, int] | None:
 
 
 def photo_frames(name: str, size: tuple[int, int], seconds: float, fps: float, share: float = 0.95,
-                 wall=None, seed: int = 0, still: bool = False) -> Iterator[np.ndarray]:
+                 wall=None, seed: int = 0, still: bool = False, dx: int = 0, dy: int = 0) -> Iterator[np.ndarray]:
     """The photo in a room, swaying a few pixels and breathing as a person standing and speaking does
     (the camera, on a tripod, does not move: the room stays put)."""
     import cv2
@@ -187,11 +191,11 @@ def photo_frames(name: str, size: tuple[int, int], seconds: float, fps: float, s
     w, h = size
     background = room((w, h), seed) if wall is None else place_on_wall(
         np.zeros((2, 2, 3), np.uint8), (w, h), height_share=0.0001, wall=wall)
-    person = place_on_wall(_photo(name), (w, h), height_share=share, wall=(0, 0, 0))
+    person = place_on_wall(_photo(name), (w, h), height_share=share, wall=(0, 0, 0), dx=dx, dy=dy)
     ph, pw = _photo(name).shape[:2]
     sh = int(h * share)
     sw = int(pw * sh / ph)
-    x0, y0 = (w - sw) // 2, h - sh
+    x0, y0 = (w - sw) // 2 + dx, h - sh + dy
     mask = np.zeros((h, w), np.float32)
     mask[max(0, y0):, max(0, x0):min(w, x0 + sw)] = 1.0
     for i in range(int(round(seconds * fps))):
@@ -399,9 +403,23 @@ def render(spec: Spec, out_dir: str, seed: int) -> str:
             wall = bright_wall
         elif d == "dead_air_start":
             seconds = 13.0
-        first = next(photo_frames(spec.face, size, 0.1, fps, share=share, wall=wall, seed=seed))
+        dx = dy = 0
+        if d in ("off_center", "cropped"):
+            # where the face is at the usual framing, then scaled and moved to the wanted place
+            fx, fy, fw, fh = _face_box(next(photo_frames(spec.face, size, 0.1, fps, seed=seed)))
+            w, h = size
+            if d == "cropped":
+                share = 0.95 * (0.75 if clear else 0.64) * h / fh
+            k = share / 0.95
+            # the face centre relative to the photo's anchor (bottom centre), scaled with the photo
+            ox, oy = (fx + fw / 2 - w / 2) * k, (fy + fh / 2 - h) * k
+            off = (0.33 if clear else 0.24) * (1 if (seed // 2) % 2 else -1) if d == "off_center" else 0.0
+            dx, dy = int(round((0.5 + off) * w - w / 2 - ox)), int(round(0.45 * h - h - oy))
+            if d == "off_center":
+                dy = 0
+        first = next(photo_frames(spec.face, size, 0.1, fps, share=share, wall=wall, seed=seed, dx=dx, dy=dy))
         face_box = _face_box(first)
-        base = photo_frames(spec.face, size, seconds, fps, share=share, wall=wall, seed=seed)
+        base = photo_frames(spec.face, size, seconds, fps, share=share, wall=wall, seed=seed, dx=dx, dy=dy)
         if d == "no_face":  # the empty room
             base = photo_frames(spec.face, size, seconds, fps, share=0.0005, wall=wall, seed=seed)
         if d == "dead_air_start":  # standing still, silent, for the first 6 s
