@@ -204,7 +204,7 @@ def echo(ctx: Context) -> Iterator[Finding]:
     if rt60 is None:
         return
     # with the speech less than 30 dB over the floor a dry voice reads higher: allow for it
-    limit = round(t["audio.echo.rt60_s"] + low_range_allowance_s(m.get("reverb_range_db") or 99.0), 2)
+    limit = round(t["audio.echo.rt60_s"] + low_range_allowance_s(m["reverb_range_db"]), 2)
     if rt60 < limit:
         return
     yield Finding(

@@ -86,6 +86,35 @@ class DecodedFrame:
 
 
 @dataclass(frozen=True)
+class SampledFrame:
+    """A frame the plan asked for, as the decoder gave it; `decoded()` makes the pictures measured."""
+
+    frame: av.VideoFrame
+    t_s: float
+    coverage: bool
+    run: int
+    rotation: int
+
+    def decoded(self) -> DecodedFrame:
+        """The thumbnail (and, for a coverage frame, the analysis luma and small RGB copy), in display
+        orientation. Separate from decoding so that it can run beside the decoder (measure.run)."""
+        frame, t, rot = self.frame, self.t_s, self.rotation
+        y = _y_plane(frame)
+        full = frame.format.name.startswith("yuvj") or int(getattr(frame, "color_range", 0) or 0) == 2
+        if not self.coverage:
+            return DecodedFrame(t_s=t, thumb=_to_display(thumbnail(y), rot), full_range=full, run=self.run,
+                                coverage=False, plane=y, rotation=rot, key=bool(frame.key_frame),
+                                corrupt=bool(frame.is_corrupt))
+        small = analysis_luma(y)
+        return DecodedFrame(
+            t_s=t, thumb=_to_display(thumbnail(small), rot), full_range=full, run=self.run, coverage=True,
+            luma=_to_display(small, rot), native_luma=y if rot == 0 else _to_display(y, rot),
+            rgb_small=_to_display(_rgb_thumbnail(frame, y, full), rot), plane=y, rotation=rot,
+            key=bool(frame.key_frame), corrupt=bool(frame.is_corrupt),
+        )
+
+
+@dataclass(frozen=True)
 class DecodePlan:
     """Per keyframe (by index in `key_times_s`), decode from it up to `run_end_s[i]` (exclusive)."""
 
@@ -290,33 +319,3 @@ class VideoSampler:
                 self._cov_i += 1
                 coverage = True
             yield SampledFrame(frame, t, coverage, self._run_id, self.rotation)
-
-
-@dataclass(frozen=True)
-class SampledFrame:
-    """A frame the plan asked for, as the decoder gave it; `decoded()` makes the pictures measured."""
-
-    frame: av.VideoFrame
-    t_s: float
-    coverage: bool
-    run: int
-    rotation: int
-
-    def decoded(self) -> DecodedFrame:
-        """The thumbnail (and, for a coverage frame, the analysis luma and small RGB copy), in display
-        orientation. Separate from decoding so that it can run beside the decoder (measure.run)."""
-        frame, t, rot = self.frame, self.t_s, self.rotation
-        y = _y_plane(frame)
-        full = frame.format.name.startswith("yuvj") or int(getattr(frame, "color_range", 0) or 0) == 2
-        if not self.coverage:
-            return DecodedFrame(t_s=t, thumb=_to_display(thumbnail(y), rot), full_range=full, run=self.run,
-                                coverage=False, plane=y, rotation=rot, key=bool(frame.key_frame),
-                                corrupt=bool(frame.is_corrupt))
-        small = analysis_luma(y)
-        return DecodedFrame(
-            t_s=t, thumb=_to_display(thumbnail(small), rot), full_range=full, run=self.run, coverage=True,
-            luma=_to_display(small, rot), native_luma=y if rot == 0 else _to_display(y, rot),
-            rgb_small=_to_display(_rgb_thumbnail(frame, y, full), rot), plane=y, rotation=rot,
-            key=bool(frame.key_frame), corrupt=bool(frame.is_corrupt),
-        )
-
