@@ -69,9 +69,10 @@ def test_clean_speech_raises_no_audio_finding(tmp_path, voice_name):
 
 
 NOISES_MORE = ["noise_babble_2m1f_english.wav", "noise_car_interior_60mph.wav"]
-# measured error bounds per true SNR (docs/checks.md: 6 voices x 5 noises); the decision levels
-# (10 and 20 dB) matter most. At 0 dB speech and noise overlap in every hop and it reads high.
-SNR_BOUNDS = {30.0: (-4.0, 3.5), 20.0: (-3.0, 3.5), 10.0: (-3.0, 4.5), 0.0: (2.0, 8.5)}
+# measured error bounds per true SNR (bench/snr.py: 7 voices x 5 noises, 222 of 245 within +-3 dB);
+# the misses are the noise read from a few short pauses (30 dB) or a voice whose quiet parts leak into
+# the pauses (10 dB). 0 dB reads within +-3 dB (it read 3-8 dB high before the P.56-style level).
+SNR_BOUNDS = {30.0: (-4.5, 3.5), 20.0: (-3.0, 3.0), 10.0: (-4.5, 3.0), 0.0: (-3.0, 3.0)}
 
 
 @pytest.mark.parametrize("voice_name,noise_name", list(zip(VOICES, NOISES)) + list(zip(VOICES, NOISES_MORE)))

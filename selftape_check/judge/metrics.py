@@ -42,29 +42,56 @@ def pause_mask(a: AudioSeries) -> np.ndarray:
     return ~near_speech & (a.digital_zero_ratio < 0.5)
 
 
-def speech_to_noise_db(band_dbfs: np.ndarray, pauses: np.ndarray, voiced: bool) -> float | None:
-    """Speech-to-noise ratio in the speech band (100-4000 Hz). Noise: the energy mean of the pause hops
-    (away from detected speech) below their 90th percentile (a breath or a click in a pause is not the
-    background), or, with under half a second of pauses, of the hops within 3 dB of the 10th
-    percentile. Speech: the energy mean of the hops more than 3 dB over that noise, less the noise (a
-    VAD 12 dB over the floor finds only the peaks of a voice in heavy noise: taking its speech hops
-    overrated a 0 dB SNR by 7-11 dB or found no speech at all). On 6 real voices x 5 real noises
-    (including babble and a car), 134 of 150 mixtures at 5-30 dB read within +-3 dB (errors -3.6..+4.9);
-    at 0 dB +2.7..+7.4. `voiced`: whether there is a voice to rate at all (else None)."""
-    live = band_dbfs[band_dbfs > -119.0]
-    if not voiced or live.size < 50:
+ACTIVE_BELOW_DB = 15.9  # ITU-T P.56: speech is active where its envelope is within 15.9 dB of the active level
+ENVELOPE_S = 0.3  # the envelope that decides activity: noise-subtracted power averaged over 0.3 s
+
+
+def active_speech_db(band_dbfs: np.ndarray, noise_db: float, hop_s: float) -> float | None:
+    """Active speech level (ITU-T P.56 style) of speech under noise of a known mean power: the mean of
+    the noise-subtracted hop powers where their 0.3 s envelope stands within 15.9 dB of that mean
+    (solved by iteration). Subtracting the noise before choosing the active hops keeps the choice from
+    favouring noise peaks: choosing the hops 3 dB over the noise read a 0 dB mixture 3-8 dB high.
+    None when under half a second is active."""
+    live = band_dbfs > -119.0  # digital silence holds neither speech nor noise
+    clean = np.where(live, 10 ** (band_dbfs.astype(np.float64) / 10) - 10 ** (noise_db / 10), 0.0)
+    n = max(1, int(round(ENVELOPE_S / hop_s)))
+    envelope = np.convolve(clean, np.ones(n) / n, "same")
+    active = envelope > 0
+    level = clean[active].mean() if active.sum() >= 25 else 0.0
+    for _ in range(50):
+        if level <= 0:
+            return None
+        active = envelope > level * 10 ** (-ACTIVE_BELOW_DB / 10)
+        if active.sum() * hop_s < 0.5:
+            return None
+        new = clean[active].mean()
+        if abs(new - level) <= 1e-4 * abs(level):
+            level = new
+            break
+        level = new
+    return float(10 * np.log10(level)) if level > 0 else None
+
+
+def speech_to_noise_db(band_dbfs: np.ndarray, pauses: np.ndarray, voiced: bool, hop_s: float) -> float | None:
+    """Speech-to-noise ratio in the speech band (100-4000 Hz): the active speech level over the noise.
+    Noise: the energy mean of the pause hops (away from detected speech) below their 90th percentile
+    (a breath or a click in a pause is not the background), or, with under half a second of pauses, of
+    the hops within 3 dB of the 10th percentile. Speech: `active_speech_db` with that noise taken out.
+    On 7 real voices x 5 real noises (bench/snr.py): 220 of 245 mixtures from 0 to 30 dB within +-3 dB
+    (errors -5.4..+4.5; the misses are mostly the noise read from short pauses). `voiced`: whether there
+    is a voice to rate at all (else None)."""
+    live = band_dbfs > -119.0
+    if not voiced or live.sum() < 50:
         return None
-    quiet = band_dbfs[pauses & (band_dbfs > -119.0)]
+    quiet = band_dbfs[pauses & live]
     if quiet.size >= 25:
         noise = energy_mean_db(quiet[quiet <= np.percentile(quiet, 90)])
     else:
-        floor = float(np.percentile(live, 10))
-        noise = energy_mean_db(live[live <= floor + 3.0])
-    above = live[live > noise + 3.0]
-    if noise is None or above.size < 25:  # under half a second that stands out from the noise
-        return None
-    signal_power = 10 ** (energy_mean_db(above) / 10) - 10 ** (noise / 10)
-    return float(10 * np.log10(max(signal_power, 1e-12)) - noise)
+        values = band_dbfs[live]
+        floor = float(np.percentile(values, 10))
+        noise = energy_mean_db(values[values <= floor + 3.0])
+    speech = active_speech_db(band_dbfs, noise, hop_s)
+    return None if speech is None else speech - noise
 
 
 def audio_metrics(a: AudioSeries) -> dict:
@@ -77,7 +104,8 @@ def audio_metrics(a: AudioSeries) -> dict:
         live = a.rms_dbfs[a.digital_zero_ratio < 0.5]
         noise_floor = float(np.percentile(live, 5)) if live.size else None
     speech_band = energy_mean_db(a.band_dbfs[speech]) if speech.any() else None
-    snr = speech_to_noise_db(a.band_dbfs, pauses, speech.any() or (noise_floor is not None and noise_floor > -50.0))
+    snr = speech_to_noise_db(a.band_dbfs, pauses, speech.any() or (noise_floor is not None and noise_floor > -50.0),
+                             a.hop_s)
     hum = mains_hum(a.lowfreq_power)
     rt60, offsets, reverb_range = (None, 0, None)
     if speech_band is not None:
