@@ -46,7 +46,8 @@ def analyze(
         limits = Thresholds(thresholds)
         with open_container(path) as container:
             media = probe_container(path, container, decoder_threads, every_frame=thorough)
-            measurements = measure_container(container, media, SamplingSettings(thorough=thorough), deadline)
+            measurements = measure_container(container, media, SamplingSettings(thorough=thorough), deadline,
+                                             decoder_threads)
         findings, metrics, skipped, who = judge(measurements, limits, checks, target)
         extras = {}
         if pictures:

@@ -8,8 +8,11 @@ A found face is tracked: the next sampled frame is searched first in a window ar
 
 from __future__ import annotations
 
-import functools
+import collections
+import contextlib
+import threading
 from dataclasses import dataclass
+from typing import Iterator
 
 import cv2
 import numpy as np
@@ -17,9 +20,9 @@ import numpy as np
 DETECT_LONG_SIDE = 640  # detection resolution; the smallest face found is MIN_FACE_PX at this size
 MIN_FACE_PX = 24
 EYE_FACE_WIDTH = 120  # the face is resampled to this width for the eye search
+FACES, EYES = "haarcascade_frontalface_default.xml", "haarcascade_eye.xml"
 
 
-@functools.lru_cache(maxsize=None)
 def cascade(name: str) -> cv2.CascadeClassifier:
     """Load a cascade shipped with OpenCV (`cv2.data.haarcascades`); raise if it is missing."""
     path = cv2.data.haarcascades + name
@@ -29,7 +32,26 @@ def cascade(name: str) -> cv2.CascadeClassifier:
     return clf
 
 
-@functools.lru_cache(maxsize=None)
+_spare: dict[str, list[cv2.CascadeClassifier]] = collections.defaultdict(list)
+_spare_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _borrowed(name: str) -> Iterator[cv2.CascadeClassifier]:
+    """A loaded cascade that no other thread uses meanwhile: an OpenCV classifier is not safe to share
+    (two threads detecting with one raised vector::_M_range_check). Loaded once per thread that needs
+    one at the same time, then kept for the next."""
+    with _spare_lock:
+        clf = _spare[name].pop() if _spare[name] else None
+    if clf is None:
+        clf = cascade(name)
+    try:
+        yield clf
+    finally:
+        with _spare_lock:
+            _spare[name].append(clf)
+
+
 def _clahe() -> cv2.CLAHE:
     return cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8))
 
@@ -73,8 +95,7 @@ class FaceTracker:
     """Finds the main frontal face in successive frames of one tape (see `_best`), then tracks it."""
 
     def __init__(self) -> None:
-        self.faces = cascade("haarcascade_frontalface_default.xml")
-        self.eyes = cascade("haarcascade_eye.xml")
+        self.clahe = _clahe()
         self.last: Box | None = None
 
     def detect(self, luma: np.ndarray) -> Box | None:
@@ -83,7 +104,7 @@ class FaceTracker:
         scale = min(1.0, DETECT_LONG_SIDE / max(h, w))
         small = luma if scale == 1.0 else cv2.resize(luma, (round(w * scale), round(h * scale)),
                                                     interpolation=cv2.INTER_AREA)
-        norm = _clahe().apply(small)
+        norm = self.clahe.apply(small)
         box = None
         if self.last is not None:  # track: search a window around the previous face first
             lb = Box(*(round(v * scale) for v in (self.last.x, self.last.y, self.last.w, self.last.h)))
@@ -91,14 +112,16 @@ class FaceTracker:
             x0, y0 = max(0, lb.x - mx), max(0, lb.y - my)
             x1, y1 = min(norm.shape[1], lb.x + lb.w + mx), min(norm.shape[0], lb.y + lb.h + my)
             roi = norm[y0:y1, x0:x1]
-            found = self.faces.detectMultiScale(roi, scaleFactor=1.1, minNeighbors=5,
-                                                minSize=(max(MIN_FACE_PX, lb.w * 2 // 3),) * 2)
+            with _borrowed(FACES) as faces:
+                found = faces.detectMultiScale(roi, scaleFactor=1.1, minNeighbors=5,
+                                               minSize=(max(MIN_FACE_PX, lb.w * 2 // 3),) * 2)
             b = _largest(found)
             if b is not None:
                 box = Box(b.x + x0, b.y + y0, b.w, b.h)
         if box is None:
-            found, neighbours = self.faces.detectMultiScale2(norm, scaleFactor=1.1, minNeighbors=5,
-                                                             minSize=(MIN_FACE_PX, MIN_FACE_PX))
+            with _borrowed(FACES) as faces:
+                found, neighbours = faces.detectMultiScale2(norm, scaleFactor=1.1, minNeighbors=5,
+                                                            minSize=(MIN_FACE_PX, MIN_FACE_PX))
             box = _best(found, neighbours, small)
         if box is None:
             self.last = None
@@ -116,7 +139,8 @@ class FaceTracker:
         # at a 120 px face width an open eye is about 20-35 px: search only those sizes
         scale = EYE_FACE_WIDTH / max(1, roi.shape[1])
         roi = cv2.resize(roi, (EYE_FACE_WIDTH, max(1, round(roi.shape[0] * scale))), interpolation=cv2.INTER_AREA)
-        roi = _clahe().apply(roi)
-        found = self.eyes.detectMultiScale(roi, scaleFactor=1.12, minNeighbors=4, minSize=(15, 15),
-                                           maxSize=(48, 48))
+        roi = self.clahe.apply(roi)
+        with _borrowed(EYES) as eyes:
+            found = eyes.detectMultiScale(roi, scaleFactor=1.12, minNeighbors=4, minSize=(15, 15),
+                                          maxSize=(48, 48))
         return len(found) > 0

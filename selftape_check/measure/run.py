@@ -3,12 +3,14 @@
 This thread demuxes and decodes; a second thread measures what was decoded, in order, through a short
 queue. The decoder's own threads then keep working while a frame is measured (the measuring is numpy and
 OpenCV, which release the GIL): decoding every frame of a 1080p tape kept 1.6 of 2 cores busy when the
-two took turns.
+two took turns. On tapes of 20 s and more a third thread (`_LaterPart`) decodes and measures the video
+of the second half on its own demuxer and decoder, and its series are appended at the end: a keyframe
+decoded on its own keeps one core busy, and two halves keep both (see `media.probe.two_parts`).
 """
 
 from __future__ import annotations
 
-import queue
+import collections
 import threading
 import time
 from typing import Any, Callable
@@ -19,43 +21,128 @@ from ..errors import AnalysisError
 from ..media.audio import AudioDecoder
 from ..media.frames import SamplingSettings, VideoSampler, keyframe_times, plan_decode
 from ..media.memory import release_free_memory
+from ..media.probe import open_container, two_parts
 from ..model import Measurements, MediaInfo
 from .audio import AudioMeter
 from .video import VideoMeter
 
 TRIM_EVERY_PACKETS = 4096  # about 20-40 s of a typical tape
 QUEUE_BYTES = 32 * 2**20  # decoded pictures waiting to be measured, at most (bounded memory at any size)
-QUEUE_ITEMS = 16  # and at most this many frames or sound blocks
+QUEUE_ITEMS = 64  # and at most this many frames or sound blocks
+SPLIT_SHARE = 0.5  # where the later part of the video starts, as a share of the duration
 
 
 class _Measurer:
-    """Runs `fn(item)` jobs in submission order on one thread; `put` blocks while the queue is full.
+    """Runs `fn(item)` jobs in submission order on one thread. `put` blocks while the jobs waiting hold
+    `QUEUE_ITEMS` items or, with the new one, more than `QUEUE_BYTES` of pictures (one job is always
+    let in). Sound blocks weigh nothing here: at 4K two pictures fill the bytes, and when sound blocks
+    counted as items the decoder waited for the measuring 1.5 s of a 6 s run.
     An exception in a job stops the jobs and is raised again by the next `put` or by `close`."""
 
-    def __init__(self, depth: int) -> None:
-        self._q: queue.Queue = queue.Queue(maxsize=max(1, depth))
+    def __init__(self) -> None:
+        self._jobs: collections.deque = collections.deque()
+        self._bytes = 0
+        self._cond = threading.Condition()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="selftape-measure", daemon=True)
         self._thread.start()
 
-    def put(self, fn: Callable[[Any], None], item: Any) -> None:
-        if self._error is not None:
-            raise self._error
-        self._q.put((fn, item))
+    def put(self, fn: Callable[[Any], None] | None, item: Any, nbytes: int = 0) -> None:
+        with self._cond:
+            while self._jobs and (len(self._jobs) >= QUEUE_ITEMS or self._bytes + nbytes > QUEUE_BYTES) \
+                    and self._error is None:
+                self._cond.wait()
+            if self._error is not None:
+                raise self._error
+            self._jobs.append((fn, item, nbytes))
+            self._bytes += nbytes
+            self._cond.notify_all()
 
     def _run(self) -> None:
-        while (job := self._q.get()) is not None:
+        while True:
+            with self._cond:
+                while not self._jobs:
+                    self._cond.wait()
+                fn, item, nbytes = self._jobs[0]
+            if fn is None:
+                return
             if self._error is None:
                 try:
-                    job[0](job[1])
+                    fn(item)
                 except BaseException as exc:  # handed to the decoding thread
                     self._error = exc
+            with self._cond:
+                self._jobs.popleft()
+                self._bytes -= nbytes
+                self._cond.notify_all()
 
     def close(self, raise_error: bool = True) -> None:
-        self._q.put(None)
+        with self._cond:  # the end marker goes in whatever the queue holds
+            self._jobs.append((None, None, 0))
+            self._cond.notify_all()
         self._thread.join()
         if raise_error and self._error is not None:
             raise self._error
+
+
+class _LaterPart(threading.Thread):
+    """Decodes and measures the video of the later part of the tape (the GOPs in `keys`) on its own
+    demuxer and decoder, beside the main pass, which decodes the earlier part and all the sound. It
+    demuxes from the start and passes over the packets before its first keyframe (counting keyframes
+    as the main pass does, so the two parts meet exactly); see docs/performance.md for the gain."""
+
+    def __init__(self, media: MediaInfo, plan, keys: range, sampling: SamplingSettings, threads: int,
+                 deadline: float | None) -> None:
+        super().__init__(name="selftape-later-part", daemon=True)
+        self.media, self.plan, self.keys, self.threads, self.deadline = media, plan, keys, threads, deadline
+        self.meter = VideoMeter(sampling.coverage_interval_s, "thorough" if sampling.thorough else "default")
+        self.sampler: VideoSampler | None = None
+        self.error: BaseException | None = None
+        self.cancel = threading.Event()
+
+    def run(self) -> None:
+        try:
+            with open_container(self.media.path) as container:
+                stream = _first(container.streams.video, True)
+                stream.codec_context.thread_type = "AUTO"
+                stream.codec_context.thread_count = self.threads
+                self.sampler = sampler = VideoSampler(stream, self.plan, self.media.video.rotation, self.keys)
+                packets = 0
+                try:
+                    for packet in container.demux(stream):
+                        packets += 1
+                        if self.cancel.is_set():
+                            return
+                        if packets % 64 == 0 and self.deadline is not None and time.monotonic() > self.deadline:
+                            raise AnalysisError("timeout",
+                                                f"{self.media.path}: analysis took longer than the time limit")
+                        if packet.size == 0:
+                            continue
+                        for frame in sampler.feed(packet):
+                            self.meter.feed(frame.decoded())
+                        if sampler.past_part:
+                            break
+                except av.error.FFmpegError:
+                    pass  # a damaged stream mid-file: keep what was measured, as the main pass does
+                for frame in sampler.flush():
+                    self.meter.feed(frame.decoded())
+        except BaseException as exc:  # handed to the main pass
+            self.error = exc
+
+    def stop(self) -> None:
+        self.cancel.set()
+        self.join()
+
+
+def _split_at(plan, media: MediaInfo, decoder_threads: int) -> int | None:
+    """The keyframe where the later part starts (the one nearest the middle of the tape), or None to
+    decode in one pass: see `media.probe.two_parts`, and a tape with no keyframe between a fifth and
+    four fifths of its length."""
+    v, keys, d = media.video, plan.key_times_s, media.duration_s
+    if v is None or not two_parts(media.path, v.width, v.height, d, decoder_threads) or len(keys) < 2:
+        return None
+    k = min(range(1, len(keys)), key=lambda i: abs(keys[i] - SPLIT_SHARE * d))
+    return k if 0.2 * d <= keys[k] <= 0.8 * d else None
 
 
 def measure_container(
@@ -63,20 +150,27 @@ def measure_container(
     media: MediaInfo,
     sampling: SamplingSettings,
     deadline: float | None = None,
+    decoder_threads: int = 0,
 ) -> Measurements:
     """Decode what the sampling plan asks for and return the measurement series.
 
-    `deadline` is a `time.monotonic()` value after which the work stops with a `timeout` error.
+    `deadline` is a `time.monotonic()` value after which the work stops with a `timeout` error;
+    `decoder_threads` is what `probe_container` was given (0: the tool chooses, and may decode the
+    video in two parts side by side, see `media.probe.two_parts`).
     """
     vstream = _first(container.streams.video, media.video is not None)
     astream = _first(container.streams.audio, media.audio is not None)
     streams = [s for s in (vstream, astream) if s is not None]
 
-    sampler = video_meter = None
+    sampler = video_meter = later = None
     if vstream is not None and media.video is not None:
         keys = keyframe_times(container, vstream)
         plan = plan_decode(keys, media.duration_s, media.video.fps or 30.0, sampling)
-        sampler = VideoSampler(vstream, plan, media.video.rotation)
+        split = _split_at(plan, media, decoder_threads)
+        sampler = VideoSampler(vstream, plan, media.video.rotation, None if split is None else range(0, split))
+        if split is not None:
+            later = _LaterPart(media, plan, range(split, len(plan.key_times_s)), sampling,
+                               vstream.codec_context.thread_count, deadline)
         video_meter = VideoMeter(sampling.coverage_interval_s, "thorough" if sampling.thorough else "default")
     audio_dec = audio_meter = None
     if astream is not None and media.audio is not None:
@@ -86,10 +180,12 @@ def measure_container(
     container.seek(0)
     if vstream is not None:
         vstream.codec_context.flush_buffers()
-    frame_bytes = media.video.width * media.video.height * 1.5 if media.video is not None else 1.0
-    measurer = _Measurer(min(QUEUE_ITEMS, int(QUEUE_BYTES // max(frame_bytes, 1.0))))
+    frame_bytes = int(media.video.width * media.video.height * 1.5) if media.video is not None else 0
+    measurer = _Measurer()
     measure_frame = (lambda sampled: video_meter.feed(sampled.decoded())) if video_meter is not None else None
     packets = 0
+    if later is not None:
+        later.start()
     try:
         try:
             for packet in container.demux(streams):
@@ -103,7 +199,7 @@ def measure_container(
                     if packet.size == 0:
                         continue
                     for frame in sampler.feed(packet):
-                        measurer.put(measure_frame, frame)
+                        measurer.put(measure_frame, frame, frame_bytes)
                 elif packet.stream is astream and audio_dec is not None:
                     if packet.size == 0:
                         continue
@@ -115,21 +211,35 @@ def measure_container(
                 raise AnalysisError("truncated", f"{media.path}: the file is damaged ({exc})") from exc
         if sampler is not None:
             for frame in sampler.flush():
-                measurer.put(measure_frame, frame)
+                measurer.put(measure_frame, frame, frame_bytes)
         if audio_dec is not None:
             for block in audio_dec.feed(None):
                 measurer.put(audio_meter.feed, block)
     except BaseException:
         measurer.close(raise_error=False)  # this error is the one to report
+        if later is not None:
+            later.stop()
         raise
-    measurer.close()
+    try:
+        measurer.close()
+    finally:
+        if later is not None:
+            later.join()
+    decoded = sampler.decoded_frames if sampler is not None else 0
+    bad_video = sampler.bad_packets if sampler is not None else 0
+    if later is not None:
+        if later.error is not None:
+            raise later.error
+        video_meter.extend(later.meter)
+        decoded += later.sampler.decoded_frames
+        bad_video += later.sampler.bad_packets
 
-    video = video_meter.finish(sampler.decoded_frames) if video_meter is not None else None
+    video = video_meter.finish(decoded) if video_meter is not None else None
     audio = audio_meter.finish() if audio_meter is not None else None
     if video is not None and len(video.t_s) == 0 and (audio is None or audio.duration_s == 0):
         raise AnalysisError("truncated", f"{media.path}: no frame or sound could be decoded")
     return Measurements(media=media, video=video, audio=audio,
-                        bad_video_packets=sampler.bad_packets if sampler is not None else 0,
+                        bad_video_packets=bad_video,
                         bad_audio_packets=audio_dec.bad_packets if audio_dec is not None else 0)
 
 

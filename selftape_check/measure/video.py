@@ -147,13 +147,19 @@ class VideoMeter:
         self._weights: np.ndarray | None = None
         self._thumb_stride = 1
         self._thumb_count = 0
+        self._first: tuple[float, np.ndarray] | None = None  # time and thumbnail of the first frame
+        self._first_cov_thumb: np.ndarray | None = None
 
     def feed(self, f: DecodedFrame) -> None:
         thumb = normalised_luma(f.thumb, f.full_range)
         frame_mean = float(thumb.mean())
+        if self._first is None:
+            self._first = (f.t_s, thumb)
         if f.coverage:  # first, so the background mask below follows the face found in this frame
             self._measure_coverage(f, normalised_luma(f.luma, f.full_range), frame_mean)
             prev = self._prev_cov_thumb
+            if prev is None:
+                self._first_cov_thumb = thumb
             ok = prev is not None and prev.shape == thumb.shape
             self.cov["cov_diff"].append(relative_difference(prev, thumb) if ok else float("nan"))
             self._prev_cov_thumb = thumb
@@ -184,6 +190,31 @@ class VideoMeter:
         fr["bg_luma"].append(bg_mean)
         fr["diff"].append(diff)
         fr["shift"].append(shift)
+
+    def extend(self, later: VideoMeter) -> None:
+        """Append what `later` measured on the part of the tape right after this one (measure.run
+        decodes two halves side by side). The differences across the seam, which neither meter could
+        take alone, are taken here: the frame difference when the two frames follow each other
+        (--thorough decodes every frame) and the difference between the coverage frames either side."""
+        if later._first is None:
+            return
+        t0, thumb0 = later._first
+        prev, prev_t = self._prev_thumb, self._prev_t
+        if prev is not None and prev_t is not None and 0 < t0 - prev_t <= MAX_FRAME_GAP_S \
+                and prev.shape == thumb0.shape and later.frames["t"] and later.frames["t"][0] == t0:
+            later.frames["diff"][0] = relative_difference(prev, thumb0)
+        cov0 = later._first_cov_thumb
+        if cov0 is not None and self._prev_cov_thumb is not None and self._prev_cov_thumb.shape == cov0.shape \
+                and later.cov["cov_diff"]:
+            later.cov["cov_diff"][0] = relative_difference(self._prev_cov_thumb, cov0)
+        for mine, theirs in ((self.cov, later.cov), (self.frames, later.frames)):
+            for key, values in theirs.items():
+                mine[key].extend(values)
+        self._thumbs.extend(later._thumbs)
+        while len(self._thumbs) >= MAX_THUMBNAILS:
+            self._thumbs = self._thumbs[::2]
+        self._prev_thumb, self._prev_t = later._prev_thumb, later._prev_t
+        self._prev_cov_thumb = later._prev_cov_thumb
 
     def _keep_thumbnail(self, t_s: float, rgb: np.ndarray) -> None:
         """A bounded, evenly spread set of small pictures for the HTML report: when full, every other

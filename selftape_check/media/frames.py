@@ -255,20 +255,29 @@ def _to_display(luma: np.ndarray, rotation: int) -> np.ndarray:
 
 
 class VideoSampler:
-    """Consumes video packets in demux order, decodes the planned ones, yields `SampledFrame`s."""
+    """Consumes video packets in demux order, decodes the planned ones, yields `SampledFrame`s.
 
-    def __init__(self, stream: av.VideoStream, plan: DecodePlan, rotation: int) -> None:
+    `keys` (indices into the plan's keyframes) limits it to part of the tape: packets of other GOPs are
+    passed over, so two samplers, each on its own demuxer, can decode the two halves of a tape side by
+    side (measure.run). A run is numbered by the index of the keyframe it starts at."""
+
+    def __init__(self, stream: av.VideoStream, plan: DecodePlan, rotation: int, keys: range | None = None) -> None:
         self.stream = stream
         self.plan = plan
         self.rotation = rotation
+        self.keys = keys if keys is not None else range(0, 1 << 62)
         self.tb = float(stream.time_base)
         self.start = stream.start_time or 0
         self._run_end = -1.0
         self._run_id = -1
         self._key_count = 0
-        self._next_run_id = 0
+        self._in_part = False
+        self._runs: dict[int, int] = {}  # run of each packet sent to the decoder, by pts, until its frame is out
         self._coverage = list(plan.coverage_times_s)
         self._cov_i = 0
+        if self.keys.start > 0 and self.keys.start < len(plan.key_times_s):
+            # wanted times before this part's first keyframe belong to the part before
+            self._cov_i = bisect.bisect_left(self._coverage, plan.key_times_s[self.keys.start] - 0.5 / 30 + 1e-6)
         self.decoded_frames = 0
         self.bad_packets = 0  # packets the decoder refused outright
 
@@ -282,32 +291,49 @@ class VideoSampler:
             # the k-th keyframe packet is the plan's k-th keyframe (index times may be DTS, not PTS)
             k = self._key_count
             self._key_count += 1
+            self._in_part = k in self.keys
+            if not self._in_part:
+                self._run_id, self._run_end = -1, -1.0
+                return
             run_s = self.plan.run_end_s[k] - self.plan.key_times_s[k] if k < len(self.plan.key_times_s) else 0.0
             if run_s > 1e-6 and t is not None:
-                self._run_id = self._next_run_id
-                self._next_run_id += 1
+                self._run_id = k
                 self._run_end = t + run_s
             else:
                 self._run_id = -1
                 self._run_end = -1.0
             yield from self._decode(packet)
+        elif not self._in_part:
+            return
         elif t is not None and t < self._run_end:
             yield from self._decode(packet)
         elif t is None and self._run_end > 0:
             yield from self._decode(packet)
 
+    @property
+    def past_part(self) -> bool:
+        """True once a keyframe after this sampler's part has been seen: nothing more to decode."""
+        return self._key_count > self.keys.stop
+
     def flush(self) -> Iterator[SampledFrame]:
         yield from self._decode(None)
 
     def _decode(self, packet: av.Packet | None) -> Iterator[SampledFrame]:
+        if packet is not None and packet.pts is not None:
+            self._runs[packet.pts] = self._run_id
         try:
             frames = self.stream.codec_context.decode(packet)
         except av.error.FFmpegError:
             self.bad_packets += 1
+            if packet is not None and packet.pts is not None:
+                self._runs.pop(packet.pts, None)
             return  # a damaged packet: skip it, the rest of the stream still counts
         for frame in frames:
             if frame.pts is None:
                 continue
+            # a frame comes out of the decoder a few packets after its own (reordering, frame threads):
+            # it belongs to the run its packet was sent in, not to the one being sent now
+            run = self._runs.pop(frame.pts, self._run_id)
             t = (frame.pts - self.start) * self.tb
             self.decoded_frames += 1
             frame = _yuv(frame)
@@ -318,4 +344,4 @@ class VideoSampler:
             if self._cov_i < len(self._coverage) and abs(self._coverage[self._cov_i] - t) <= 0.5 / 30 + 1e-6:
                 self._cov_i += 1
                 coverage = True
-            yield SampledFrame(frame, t, coverage, self._run_id, self.rotation)
+            yield SampledFrame(frame, t, coverage, run, self.rotation)

@@ -19,6 +19,20 @@ LARGE_PIXELS = 4096 * 2304
 # at 4K it gained 2% for 130 MB more (389 MB peak)
 DEEP_THREADS = 8
 DEEP_PIXELS = 1920 * 1088
+# Tapes this long (up to 4K) decode their video in two parts side by side, each on one decoder
+# thread (measure.run), when the decoder threads are left to the tool: at 4K, 60 s, default mode
+# 5.99 -> 5.34 s and 261 -> 322 MB peak; with each part's decoder on 2-3 frame threads it was no
+# faster and peaked at 410-430 MB. Under 20 s the gain is lost in the second part's start-up (an 8 s
+# 720p tape: 0.43 s either way).
+TWO_PARTS_MIN_S = 20.0
+
+
+def two_parts(path: str, width: int, height: int, duration_s: float, decoder_threads: int) -> bool:
+    """Whether the video is decoded in two parts side by side (measure.run): not when the caller set
+    the decoder threads (a folder scan running files in parallel sets 1), and only for a regular file,
+    which the later part opens again."""
+    return (decoder_threads == 0 and width * height <= LARGE_PIXELS and duration_s >= TWO_PARTS_MIN_S
+            and os.path.isfile(path))
 
 
 @contextmanager
@@ -98,7 +112,9 @@ def probe_container(path: str, container: av.container.InputContainer, decoder_t
         # above 4K each frame in flight in a frame-threaded decoder costs 50 MB and more: decode on one
         # thread there so memory stays bounded
         threads = 1 if width * height > LARGE_PIXELS else decoder_threads
-        if every_frame and decoder_threads == 0 and width * height <= DEEP_PIXELS:
+        if two_parts(path, width, height, duration_s, decoder_threads):
+            threads = 1  # each of the two parts on one thread
+        elif every_frame and decoder_threads == 0 and width * height <= DEEP_PIXELS:
             threads = DEEP_THREADS
         rotation = _rotation_of_first_frame(container, vs, threads)
         video = VideoInfo(
