@@ -98,7 +98,7 @@ class VideoSeries:
     frame_shift_px: np.ndarray  # background motion to the previous frame of the run, % of width; NaN at start
     frame_mouth_change: np.ndarray  # mouth movement since the frame before (measure.mouth); NaN unknown
     frame_corrupt: np.ndarray  # bool: the decoder met damaged data in this frame and concealed it
-    thumbnails: tuple  # ((t_s, RGB uint8 160 px wide), ...): at most a few hundred, evenly spread
+    thumbnails: tuple  # ((t_s, JPEG bytes of a 160 px wide picture), ...): at most a few hundred, evenly spread
     coverage_interval_s: float
     decoded_frames: int
     mode: str

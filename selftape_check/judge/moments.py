@@ -61,7 +61,8 @@ def moments(m: Measurements, findings: list[Finding], width: int = 320) -> tuple
         at = _worst_time(f.check, m, f)
         if at is None:
             continue
-        t_s, rgb = v.thumbnails[int(np.argmin(np.abs(times - at)))]
+        t_s, small = v.thumbnails[int(np.argmin(np.abs(times - at)))]
+        rgb = cv2.cvtColor(cv2.imdecode(np.frombuffer(small, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
         img = cv2.resize(rgb, (width, round(rgb.shape[0] * width / rgb.shape[1])), interpolation=cv2.INTER_CUBIC)
         i = int(np.argmin(np.abs(v.t_s - t_s))) if len(v.t_s) else -1
         box = v.face_boxes[i] if i >= 0 else None
