@@ -69,7 +69,7 @@ def test_clean_speech_raises_no_audio_finding(tmp_path, voice_name):
 
 
 NOISES_MORE = ["noise_babble_2m1f_english.wav", "noise_car_interior_60mph.wav"]
-# measured error bounds per true SNR (bench/snr.py: 7 voices x 5 noises, 222 of 245 within +-3 dB);
+# measured error bounds per true SNR (bench/snr.py: 7 voices x 5 noises, 227 of 245 within +-3 dB);
 # the misses are the noise read from a few short pauses (30 dB) or a voice whose quiet parts leak into
 # the pauses (10 dB). 0 dB reads within +-3 dB (it read 3-8 dB high before the P.56-style level).
 SNR_BOUNDS = {30.0: (-4.5, 3.5), 20.0: (-3.0, 3.0), 10.0: (-4.5, 3.0), 0.0: (-3.0, 3.0)}
