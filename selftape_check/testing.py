@@ -99,6 +99,28 @@ def room(size: tuple[int, int], seed: int = 0, colour=(150, 140, 128)) -> np.nda
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
+def swaying(picture: np.ndarray, count: int, fps: float, freeze: tuple[float, float] | None = None,
+             seed: int = 0) -> list[np.ndarray]:
+    """`count` frames of an RGB picture swaying a few pixels as a seated person does, with sensor noise
+    (sigma 1); between `freeze` times (s) the picture is held still (a frozen camera)."""
+    import cv2
+
+    base = picture.astype(np.float32)
+    h, w = base.shape[:2]
+    rng = np.random.default_rng(seed)
+    frames, held = [], None
+    for i in range(count):
+        t = i / fps
+        m = np.float32([[1, 0, 3 * np.sin(2 * np.pi * 0.3 * t)], [0, 1, 1.5 * np.sin(2 * np.pi * 0.2 * t)]])
+        f = cv2.warpAffine(base, m, (w, h), borderMode=cv2.BORDER_REPLICATE) + rng.normal(0, 1.0, base.shape)
+        f = np.clip(f, 0, 255).astype(np.uint8)
+        if freeze and freeze[0] <= t < freeze[1]:
+            held = f if held is None else held
+            f = held
+        frames.append(f)
+    return frames
+
+
 def write_tape(
     path: str,
     frames: Iterable[np.ndarray] | None,

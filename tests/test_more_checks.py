@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from selftape_check import analyze
-from selftape_check.testing import place_on_wall, room, write_tape
+from selftape_check.testing import place_on_wall, room, swaying, write_tape
 
 from .conftest import load_rgb
 from .test_audio_checks import SR, VOICES, check, voice, with_room_tone
@@ -51,18 +51,7 @@ def test_face_far_to_one_side_is_off_centre(tmp_path):
 def _speaking_tape(tmp_path, name: str, freeze: tuple[float, float] | None, **options) -> object:
     """6 s of a face swaying 3 px as a person does, over real speech; optionally frozen in between."""
     base = place_on_wall(load_rgb("photo_fr_obama.jpg"), SIZE, height_share=0.95, wall=room(SIZE, 5))
-    base = base.astype(np.float32)
-    rng = np.random.default_rng(0)
-    frames, held = [], None
-    for i in range(150):
-        t = i / 25
-        m = np.float32([[1, 0, 3 * np.sin(2 * np.pi * 0.3 * t)], [0, 1, 1.5 * np.sin(2 * np.pi * 0.2 * t)]])
-        f = cv2.warpAffine(base, m, SIZE, borderMode=cv2.BORDER_REPLICATE) + rng.normal(0, 1.0, base.shape)
-        f = np.clip(f, 0, 255).astype(np.uint8)
-        if freeze and freeze[0] <= t < freeze[1]:
-            held = f if held is None else held
-            f = held
-        frames.append(f)
+    frames = swaying(base, 150, 25, freeze, seed=0)
     audio = with_room_tone(voice(VOICES[0], 6.0))
     path = tmp_path / name
     write_tape(str(path), frames, 25, np.stack([audio, audio], axis=1), SR, gop=25)

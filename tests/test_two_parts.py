@@ -15,7 +15,7 @@ from selftape_check import analyze
 from selftape_check.measure.faces import FaceTracker
 from selftape_check.media import probe
 from selftape_check.media.frames import SamplingSettings
-from selftape_check.testing import pink_noise, place_on_wall, room, write_tape
+from selftape_check.testing import pink_noise, place_on_wall, room, swaying, write_tape
 
 from .conftest import SAMPLES
 
@@ -33,18 +33,7 @@ def _face_picture() -> np.ndarray:
 
 def _tape(path, freeze: tuple[float, float] | None) -> str:
     """12 s of a gently swaying picture with sensor noise, a keyframe every second, room tone."""
-    base = _face_picture().astype(np.float32)
-    rng = np.random.default_rng(1)
-    frames, held = [], None
-    for i in range(int(SECONDS * FPS)):
-        t = i / FPS
-        m = np.float32([[1, 0, 3 * np.sin(2 * np.pi * 0.3 * t)], [0, 1, 1.5 * np.sin(2 * np.pi * 0.2 * t)]])
-        f = cv2.warpAffine(base, m, SIZE, borderMode=cv2.BORDER_REPLICATE) + rng.normal(0, 1.0, base.shape)
-        f = np.clip(f, 0, 255).astype(np.uint8)
-        if freeze and freeze[0] <= t < freeze[1]:
-            held = f if held is None else held
-            f = held
-        frames.append(f)
+    frames = swaying(_face_picture(), int(SECONDS * FPS), FPS, freeze, seed=1)
     tone = pink_noise(SECONDS, 48000, -50.0, seed=3)
     write_tape(str(path), frames, FPS, np.stack([tone, tone], axis=1), 48000, gop=FPS)
     return str(path)
