@@ -19,7 +19,7 @@ import av
 
 from ..errors import AnalysisError
 from ..media.audio import AudioDecoder
-from ..media.frames import SamplingSettings, VideoSampler, keyframe_times, plan_decode
+from ..media.frames import DecodePlan, SamplingSettings, VideoSampler, keyframe_times, plan_decode
 from ..media.memory import release_free_memory
 from ..media.probe import open_container, two_parts
 from ..model import Measurements, MediaInfo
@@ -47,7 +47,7 @@ class _Measurer:
         self._thread = threading.Thread(target=self._run, name="selftape-measure", daemon=True)
         self._thread.start()
 
-    def put(self, fn: Callable[[Any], None] | None, item: Any, nbytes: int = 0) -> None:
+    def put(self, fn: Callable[[Any], None], item: Any, nbytes: int = 0) -> None:
         with self._cond:
             while self._jobs and (len(self._jobs) >= QUEUE_ITEMS or self._bytes + nbytes > QUEUE_BYTES) \
                     and self._error is None:
@@ -91,7 +91,7 @@ class _LaterPart(threading.Thread):
     demuxes from the start and passes over the packets before its first keyframe (counting keyframes
     as the main pass does, so the two parts meet exactly); see docs/performance.md for the gain."""
 
-    def __init__(self, media: MediaInfo, plan, keys: range, sampling: SamplingSettings, threads: int,
+    def __init__(self, media: MediaInfo, plan: DecodePlan, keys: range, sampling: SamplingSettings, threads: int,
                  deadline: float | None) -> None:
         super().__init__(name="selftape-later-part", daemon=True)
         self.media, self.plan, self.keys, self.threads, self.deadline = media, plan, keys, threads, deadline
@@ -120,8 +120,6 @@ class _LaterPart(threading.Thread):
                             continue
                         for frame in sampler.feed(packet):
                             self.meter.feed(frame.decoded())
-                        if sampler.past_part:
-                            break
                 except av.error.FFmpegError:
                     pass  # a damaged stream mid-file: keep what was measured, as the main pass does
                 for frame in sampler.flush():
@@ -134,7 +132,7 @@ class _LaterPart(threading.Thread):
         self.join()
 
 
-def _split_at(plan, media: MediaInfo, decoder_threads: int) -> int | None:
+def _split_at(plan: DecodePlan, media: MediaInfo, decoder_threads: int) -> int | None:
     """The keyframe where the later part starts (the one nearest the middle of the tape), or None to
     decode in one pass: see `media.probe.two_parts`, and a tape with no keyframe between a fifth and
     four fifths of its length."""

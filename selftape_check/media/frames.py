@@ -310,17 +310,14 @@ class VideoSampler:
         elif t is None and self._run_end > 0:
             yield from self._decode(packet)
 
-    @property
-    def past_part(self) -> bool:
-        """True once a keyframe after this sampler's part has been seen: nothing more to decode."""
-        return self._key_count > self.keys.stop
-
     def flush(self) -> Iterator[SampledFrame]:
         yield from self._decode(None)
 
     def _decode(self, packet: av.Packet | None) -> Iterator[SampledFrame]:
         if packet is not None and packet.pts is not None:
             self._runs[packet.pts] = self._run_id
+            if len(self._runs) > 64:  # a packet whose frame never came out (dropped, concealed)
+                del self._runs[next(iter(self._runs))]
         try:
             frames = self.stream.codec_context.decode(packet)
         except av.error.FFmpegError:
