@@ -253,10 +253,24 @@ def active_rms(x: np.ndarray) -> float:
     return float(np.sqrt(p[p >= np.median(p)].mean()))
 
 
+def at_speech_level(x: np.ndarray, speech_rms_dbfs: float = -24.0) -> np.ndarray:
+    """`x` scaled so that its active level (`active_rms`) is `speech_rms_dbfs`."""
+    return x / max(active_rms(x), 1e-9) * 10 ** (speech_rms_dbfs / 20)
+
+
+def real_data_missing() -> bool:
+    """True, and says so, when ../shared/data/real is absent: the benchmarks on real recordings then
+    have nothing to measure."""
+    if os.path.isdir(REAL):
+        return False
+    print(f"{REAL} is not present: nothing to measure")
+    return True
+
+
 def voice_track(voice: str, seconds: float, speech_rms_dbfs: float = -24.0, lead_s: float = 0.4) -> np.ndarray:
     """Speech at a normal level, looped to fill the tape, over a quiet room tone."""
     x = _wav(voice)
-    x = x / max(active_rms(x), 1e-9) * 10 ** (speech_rms_dbfs / 20)
+    x = at_speech_level(x, speech_rms_dbfs)
     n = int(seconds * SR)
     out = np.zeros(n)
     pos = int(lead_s * SR)
@@ -453,7 +467,7 @@ def render(spec: Spec, out_dir: str, seed: int) -> str:
 
     # 3. the sound
     if spec.face in CLIPS:
-        voice = clip_audio / max(active_rms(clip_audio), 1e-9) * 10 ** (-24.0 / 20)
+        voice = at_speech_level(clip_audio)
         n_audio = int(seconds * SR)
         voice = np.concatenate([voice[:n_audio], np.zeros(max(0, n_audio - len(voice)))])
         if d == "audio_shift":
@@ -485,7 +499,7 @@ def _audio_defect(d: str, strength: str, voice: np.ndarray, tone: np.ndarray, se
         voice = np.clip(voice * 10 ** ((24.0 if clear else 12.0) / 20), -1.0, 1.0)
     if d == "reverb":
         voice = signal.fftconvolve(voice, rir(1.1 if clear else 0.6, seed))[: len(voice)]
-        voice = voice / max(active_rms(voice), 1e-9) * 10 ** (-24.0 / 20)
+        voice = at_speech_level(voice)
     x = voice + tone
     if d == "noisy":
         noise = _wav(NOISES[seed % len(NOISES)])

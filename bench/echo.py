@@ -38,7 +38,7 @@ def voices() -> dict[str, np.ndarray]:
     out = {v[7:-4]: corpus.voice_track(v, 10.0) for v in corpus.VOICES}
     for c in corpus.CLIPS:
         _, _, audio, _ = corpus.clip_frames(c, (320, 180))
-        out[c[14:-4]] = audio / max(corpus.active_rms(audio), 1e-9) * 10 ** (-24 / 20)
+        out[c[14:-4]] = corpus.at_speech_level(audio)
     return out
 
 
@@ -49,15 +49,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(HERE, ".cache", "echo"))
     args = ap.parse_args()
-    if not os.path.isdir(corpus.REAL):
-        print(f"{corpus.REAL} is not present: nothing to measure")
+    if corpus.real_data_missing():
         return 0
     os.makedirs(args.out, exist_ok=True)
     rows = []
     for name, v in voices().items():
         for rt in ROOMS:
             x = v if rt == 0 else signal.fftconvolve(v, corpus.rir(rt, 3))[: len(v)]
-            x = x / max(corpus.active_rms(x), 1e-9) * 10 ** (-24 / 20)
+            x = corpus.at_speech_level(x)
             for floor in FLOORS_DBFS:
                 path = os.path.join(args.out, f"{name}_rt{rt}_n{-floor}.wav")
                 if not os.path.exists(path):

@@ -39,8 +39,7 @@ def main() -> int:
     ap.add_argument("--levels", type=float, nargs="+", default=[0, 5, 10, 15, 20, 25, 30])
     ap.add_argument("--detail", action="store_true", help="print every mixture")
     args = ap.parse_args()
-    if not os.path.isdir(corpus.REAL):
-        print(f"{corpus.REAL} is not present: nothing to measure")
+    if corpus.real_data_missing():
         return 0
     errors: dict[float, list[float]] = {lv: [] for lv in args.levels}
     by_noise: dict[str, list[float]] = {}

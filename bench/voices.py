@@ -32,8 +32,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(HERE, ".cache", "voices"))
     args = ap.parse_args()
-    if not os.path.isdir(corpus.REAL):
-        print(f"{corpus.REAL} is not present: nothing to measure")
+    if corpus.real_data_missing():
         return 0
     os.makedirs(args.out, exist_ok=True)
     print("| actor clip | set dB | mode | actor LUFS | reader LUFS | measured dB | error dB | fired |")
