@@ -5,7 +5,7 @@ Each real voice of bench/corpus.py (7 speech recordings and the sound of the 4 t
 1.1 s (corpus.rir), over pink noise at -64 (a quiet room) to -42 dBFS. For each, the speech-band range
 over the floor, the decay-rate estimate (`reverb_s`), and whether `audio.echo` fired. Prints, per
 range band, the estimates of dry and reverberant voices and the check's false alarms (dry) and
-detections (RT60 >= 0.8 s). This is the calibration of `acoustics.low_range_allowance_s`.
+detections (RT60 >= 0.8 s). This is the calibration of the threshold `audio.echo.rt60_s`.
 Target (issue #5): echo told apart from a dry recording for RT60 >= 0.8 s; no dry voice fires.
 
     python bench/echo.py [--out bench/.cache/echo]

@@ -6,7 +6,6 @@ from typing import Iterator
 
 import numpy as np
 
-from ..measure.acoustics import low_range_allowance_s
 from ..model import Finding
 from ..timeline import close_gaps, runs, time_ranges
 from .registry import Context, check
@@ -203,8 +202,7 @@ def echo(ctx: Context) -> Iterator[Finding]:
     rt60 = m.get("reverb_s")
     if rt60 is None:
         return
-    # with the speech less than 30 dB over the floor a dry voice reads higher: allow for it
-    limit = round(t["audio.echo.rt60_s"] + low_range_allowance_s(m["reverb_range_db"]), 2)
+    limit = t["audio.echo.rt60_s"]
     if rt60 < limit:
         return
     yield Finding(

@@ -114,11 +114,12 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
        "clean real speech and room noises read 2-17 dB, a -40 dBFS hum under speech 30-60 dB"),
     _S("audio.hum.level_dbfs", -65.0, "dBFS, power of the hum lines", -120, 0,
        "ACX: noise floor at most -60 dBFS; a hum is more annoying than broadband noise at the same level"),
-    _S("audio.echo.rt60_s", 0.40, "s, decay-rate reverberation estimate (reads ~0.55 of RT60 at 0.8-1.2 s)", 0, 10,
-       "rooms for speech 0.3-0.5 s RT60 (EBU Tech 3276 ~0.3 s); calibrated on 6 real voices in synthetic "
-       "exponential rooms (2 rooms each): dry 0.19-0.35, RT60 0.3 s 0.26-0.34, 0.5 s 0.33-0.49, 0.8 s "
-       "0.42-0.65, 1.2 s 0.55-0.71; the clean real tapes of the accuracy corpus read 0.17-0.37. With the "
-       "speech 20-30 dB over its floor the limit rises 0.03 s per dB under 30 (bench/echo.py)"),
+    _S("audio.echo.rt60_s", 0.38, "s, decay-rate reverberation estimate (reads ~0.5 of RT60 at 0.8-1.1 s)", 0, 10,
+       "rooms for speech 0.3-0.5 s RT60 (EBU Tech 3276 ~0.3 s); calibrated with bench/echo.py on 11 real "
+       "voices in synthetic exponential rooms over 5 pink-noise floors (speech 20-45 dB over the floor): "
+       "dry 0.14-0.36 (the top ones digit recordings that carry their own small room), RT60 0.6 s "
+       "0.30-0.54, 0.8 s 0.36-0.62, 1.1 s 0.40-0.72; the clean real tapes of the accuracy corpus read "
+       "0.13-0.32"),
     _S("audio.dropouts.min_s", 0.02, "s", 0, 5, "a gap of digital silence one AAC frame long is audible"),
     _S("audio.reader_louder.warn_db", 3.0, "dB, reader's speech loudness over the actor's", -20, 40,
        "casting directors' most common sound complaint is a reader louder than the actor; self-tape guides "

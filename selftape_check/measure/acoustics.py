@@ -5,10 +5,10 @@
   the pitch and average out into a smooth spectrum; a hum is stationary and stays a line.
 * Reverberation: blind estimate from the distribution of decay rates of the speech envelope (after
   Wen, Habets & Naylor, 2008, and Eaton et al., ACE challenge 2016): the room bounds how fast the
-  level can fall. Limits: with speech 30 dB or more over the floor it needs six steadily falling
-  120 ms stretches (a few seconds of speech); the 20 ms hop puts dry speech at about 0.1-0.4 s. From
-  20 to 30 dB the fast decays vanish into the floor and dry speech reads high, so it needs 15 stretches
-  and the judgement allows `low_range_allowance_s` more; under 20 dB there is no estimate.
+  level can fall. The floor's power is subtracted first, so the estimate hardly depends on how far the
+  speech stands over the floor. Limits: it needs six steadily falling 100 ms stretches (a few seconds
+  of speech) and the speech 20 dB over the floor (no estimate under that); the 20 ms hop puts dry
+  speech at about 0.15-0.3 s, and a recording that carries its own small room at up to 0.36 s.
 """
 
 from __future__ import annotations
@@ -55,43 +55,38 @@ def mains_hum(lowfreq_power: np.ndarray, max_harmonic: int = 8) -> Hum | None:
 
 
 FAST_PERCENTILE = 10  # the fast end of the decay-slope distribution: the room, not the voice
-FULL_RANGE_DB = 30.0  # speech this far over the floor: dry speech reads 0.19-0.37 s
+WINDOW_S = 0.10  # a decaying stretch: 5 hops of 20 ms
+OVER_FLOOR_DB = 3.0  # a stretch stays this far over the floor once the floor's power is taken out
 MIN_RANGE_DB = 20.0  # below this no reverberation estimate
-LOW_RANGE_WINDOWS = 15  # decaying stretches needed between MIN_RANGE_DB and FULL_RANGE_DB
-LOW_RANGE_S_PER_DB = 0.03  # how much more a dry voice may read per dB of range under FULL_RANGE_DB
-
-
-def low_range_allowance_s(range_db: float) -> float:
-    """How much higher the estimate may read on a dry voice whose speech stands only `range_db` over the
-    floor (FULL_RANGE_DB or more: 0). Calibrated with bench/echo.py: 11 real voices, dry and in
-    synthetic rooms, over pink-noise floors from -64 to -42 dBFS."""
-    return max(0.0, FULL_RANGE_DB - range_db) * LOW_RANGE_S_PER_DB
 
 
 def rt60_from_decay_rates(
-    band_db: np.ndarray, hop_s: float, noise_floor_db: float, speech_db: float, window_s: float = 0.12,
+    band_db: np.ndarray, hop_s: float, noise_floor_db: float, speech_db: float, window_s: float = WINDOW_S,
     min_windows: int = 6,
 ) -> tuple[float | None, int]:
     """Blind reverberation estimate (s) from the distribution of level decay rates, and the number of
     decaying windows it used.
 
-    Every window of `window_s` in which the speech-band level falls steadily, staying 10 dB above the
-    noise floor, gives a slope (dB/s, least squares). Speech can stop abruptly, but the room cannot decay
-    faster than 60 dB per RT60, so the fast end of the slope distribution (FAST_PERCENTILE) reads the
-    room: estimate = 60 / |slope|. It reads about 0.55 of the RT60 at 0.8-1.2 s (the direct sound
-    drops at once); the threshold is set on this estimate, calibrated on real speech in synthetic rooms.
+    The floor's power is taken out of every hop first (power subtraction), so a decay keeps its slope
+    down to a few dB over the floor instead of bending into it. Every window of `window_s` in which the
+    speech-band level then falls steadily, staying OVER_FLOOR_DB over the floor, gives a slope (dB/s,
+    least squares). Speech can stop abruptly, but the room cannot decay faster than 60 dB per RT60, so
+    the fast end of the slope distribution (FAST_PERCENTILE) reads the room: estimate = 60 / |slope|.
+    It reads about 0.5 of the RT60 at 0.8-1.1 s (the direct sound drops at once), and hardly moves with
+    the noise floor (bench/echo.py: the same voice in the same room within 0.05 s from 20 to 45 dB of
+    range); the threshold is set on this estimate, calibrated on real speech in synthetic rooms.
     """
-    level = np.asarray(band_db, dtype=float)
     if speech_db - noise_floor_db < MIN_RANGE_DB:
-        return None, 0  # too little range: fast decays vanish into the noise and only slow ones remain
-    if speech_db - noise_floor_db < FULL_RANGE_DB:
-        min_windows = max(min_windows, LOW_RANGE_WINDOWS)
+        return None, 0  # too little range: the decays are too short to measure
+    floor_power = 10.0 ** (noise_floor_db / 10.0)
+    power = 10.0 ** (np.asarray(band_db, dtype=float) / 10.0) - floor_power
+    level = 10.0 * np.log10(np.maximum(power, floor_power * 1e-3))
     w = max(3, int(round(window_s / hop_s)))
     if level.size < w + 1:
         return None, 0
     windows = np.lib.stride_tricks.sliding_window_view(level, w)
-    # steadily falling, staying 10 dB above the noise floor
-    falling = np.all(np.diff(windows, axis=1) < 0.5, axis=1) & (windows.min(axis=1) >= noise_floor_db + 10.0)
+    falling = (np.all(np.diff(windows, axis=1) < 0.5, axis=1)
+               & (windows.min(axis=1) >= noise_floor_db + OVER_FLOOR_DB))
     if falling.sum() < min_windows:
         return None, int(falling.sum())
     tc = (np.arange(w) - (w - 1) / 2) * hop_s
