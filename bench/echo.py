@@ -5,7 +5,10 @@ Each real voice of bench/corpus.py (7 speech recordings and the sound of the 4 t
 1.1 s (corpus.rir), over pink noise at -64 (a quiet room) to -42 dBFS. For each, the speech-band range
 over the floor, the decay-rate estimate (`reverb_s`), and whether `audio.echo` fired. Prints, per
 range band, the estimates of dry and reverberant voices and the check's false alarms (dry) and
-detections (RT60 >= 0.8 s). This is the calibration of the threshold `audio.echo.rt60_s`.
+detections (RT60 >= 0.8 s). Then the same voices and rooms over 5 real noises (street, cafe, car,
+kitchen, babble) at 15, 20 and 30 dB under the speech's active level: false alarms and detections per
+SNR (at 15 dB `audio.noisy` warns as well). This is the calibration of the threshold
+`audio.echo.rt60_s`.
 Target (issue #5): echo told apart from a dry recording for RT60 >= 0.8 s; no dry voice fires.
 
     python bench/echo.py [--out bench/.cache/echo]
@@ -27,10 +30,12 @@ sys.path.insert(0, os.path.dirname(HERE))
 import corpus  # noqa: E402
 
 from selftape_check import analyze  # noqa: E402
+from selftape_check.judge.settings import SETTINGS  # noqa: E402
 from selftape_check.testing import pink_noise  # noqa: E402
 
 ROOMS = (0.0, 0.6, 0.8, 1.1)
 FLOORS_DBFS = (-64, -54, -50, -46, -42)
+REAL_NOISE_SNR_DB = (15, 20, 30)
 BANDS = ((20, 25), (25, 30), (30, 35), (35, 60))
 
 
@@ -53,10 +58,11 @@ def main() -> int:
         return 0
     os.makedirs(args.out, exist_ok=True)
     rows = []
+    rooms = {}
     for name, v in voices().items():
         for rt in ROOMS:
             x = v if rt == 0 else signal.fftconvolve(v, corpus.rir(rt, 3))[: len(v)]
-            x = corpus.at_speech_level(x)
+            x = rooms[(name, rt)] = corpus.at_speech_level(x)
             for floor in FLOORS_DBFS:
                 path = os.path.join(args.out, f"{name}_rt{rt}_n{-floor}.wav")
                 if not os.path.exists(path):
@@ -87,7 +93,30 @@ def main() -> int:
     dry = [f for _, rt, _, _, f in rows if rt == 0]
     wet = [f for _, rt, _, _, f in rows if rt >= 0.8]
     print(f"\ndry voices that fired: {sum(dry)}/{len(dry)}; RT60 >= 0.8 s that fired: {sum(wet)}/{len(wet)}")
+    over_real_noises(rooms)
     return 0
+
+
+def over_real_noises(rooms: dict[tuple[str, float], np.ndarray]) -> None:
+    """The voices and rooms over real noises at known SNRs (the measurement path of bench/snr.py)."""
+    from snr import NOISES, measure
+
+    limit = SETTINGS["audio.echo.rt60_s"].default
+    fired: dict[tuple[float, float], list[bool]] = defaultdict(list)
+    for (_, rt), x in rooms.items():
+        level = corpus.active_rms(x)
+        for noise in NOISES:
+            n0 = np.resize(corpus._wav(noise), len(x))
+            n0 = n0 / np.sqrt(np.mean(n0 ** 2))
+            for snr in REAL_NOISE_SNR_DB:
+                est = measure(x + n0 * level * 10 ** (-snr / 20))["reverb_s"]
+                fired[(rt, snr)].append(est is not None and est >= limit)
+    print("\nover real noises (5 noises x 11 voices per cell): echo fired")
+    print("| RT60 s | " + " | ".join(f"SNR {s} dB" for s in REAL_NOISE_SNR_DB) + " |")
+    print("|---|" + "---|" * len(REAL_NOISE_SNR_DB))
+    for rt in ROOMS:
+        cells = [f"{sum(fired[(rt, s)])}/{len(fired[(rt, s)])}" for s in REAL_NOISE_SNR_DB]
+        print(f"| {'dry' if rt == 0 else rt} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -56,7 +56,6 @@ def mains_hum(lowfreq_power: np.ndarray, max_harmonic: int = 8) -> Hum | None:
 
 FAST_PERCENTILE = 10  # the fast end of the decay-slope distribution: the room, not the voice
 WINDOW_S = 0.10  # a decaying stretch: 5 hops of 20 ms
-OVER_FLOOR_DB = 3.0  # a stretch stays this far over the floor once the floor's power is taken out
 MIN_RANGE_DB = 20.0  # below this no reverberation estimate
 
 
@@ -69,12 +68,13 @@ def rt60_from_decay_rates(
 
     The floor's power is taken out of every hop first (power subtraction), so a decay keeps its slope
     down to a few dB over the floor instead of bending into it. Every window of `window_s` in which the
-    speech-band level then falls steadily, staying OVER_FLOOR_DB over the floor, gives a slope (dB/s,
-    least squares). Speech can stop abruptly, but the room cannot decay faster than 60 dB per RT60, so
-    the fast end of the slope distribution (FAST_PERCENTILE) reads the room: estimate = 60 / |slope|.
-    It reads about 0.5 of the RT60 at 0.8-1.1 s (the direct sound drops at once), and hardly moves with
-    the noise floor (bench/echo.py: the same voice in the same room within 0.05 s from 20 to 45 dB of
-    range); the threshold is set on this estimate, calibrated on real speech in synthetic rooms.
+    speech-band level then falls steadily, staying at least twice the floor's power (3 dB over it
+    before the subtraction), gives a slope (dB/s, least squares). Speech can stop abruptly, but the
+    room cannot decay faster than 60 dB per RT60, so the fast end of the slope distribution
+    (FAST_PERCENTILE) reads the room: estimate = 60 / |slope|. It reads about 0.5 of the RT60 at
+    0.8-1.1 s (the direct sound drops at once), and hardly moves with the noise floor (bench/echo.py:
+    the same voice in the same room within about 0.05 s from 45 to 20 dB of range); the threshold is
+    set on this estimate, calibrated on real speech in synthetic rooms.
     """
     if speech_db - noise_floor_db < MIN_RANGE_DB:
         return None, 0  # too little range: the decays are too short to measure
@@ -86,7 +86,7 @@ def rt60_from_decay_rates(
         return None, 0
     windows = np.lib.stride_tricks.sliding_window_view(level, w)
     falling = (np.all(np.diff(windows, axis=1) < 0.5, axis=1)
-               & (windows.min(axis=1) >= noise_floor_db + OVER_FLOOR_DB))
+               & (windows.min(axis=1) >= noise_floor_db))  # twice the floor's power before subtraction
     if falling.sum() < min_windows:
         return None, int(falling.sum())
     tc = (np.arange(w) - (w - 1) / 2) * hop_s
