@@ -133,6 +133,7 @@ class Measurements:
     audio: AudioSeries | None
     bad_video_packets: int = 0  # video packets the decoder refused outright
     bad_audio_packets: int = 0  # audio packets refused or flagged as damaged by the decoder
+    data_end_s: float | None = None  # where the packets of the file actually end (the stated duration may be longer)
 
 
 # --------------------------------------------------------------------------- judge / report

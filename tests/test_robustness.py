@@ -9,6 +9,7 @@ import random
 import subprocess
 import sys
 
+import av
 import numpy as np
 import pytest
 import soundfile as sf
@@ -60,10 +61,47 @@ def tone(seconds: float, sr: int = 48000, channels: int = 2) -> np.ndarray:
 # ------------------------------------------------------------------ broken containers
 @pytest.mark.parametrize("cut", [0.1, 0.5, 0.9])
 def test_truncated_mp4(tmp_path, cut):
+    """A phone's MP4 writes its index ('moov') last: cut off, it has none, and says so."""
     data = (SAMPLES / "clean_take.mp4").read_bytes()
+    assert data.find(b"moov") > data.find(b"mdat")
     path = tmp_path / f"cut{int(cut * 100)}.mp4"
     path.write_bytes(data[: int(len(data) * cut)])
-    check_outcome(path, {"not_media", "truncated", "ok"})
+    doc = check_outcome(path, "truncated")
+    assert "incomplete" in doc["error"]["message"] and "moov" in doc["error"]["message"]
+
+
+def faststart_copy(src, dst) -> None:
+    """The same packets with the index first (as editors export and players stream)."""
+    with av.open(str(src)) as inp, av.open(str(dst), "w", options={"movflags": "faststart"}) as out:
+        streams = {s.index: out.add_stream_from_template(s) for s in inp.streams}
+        for packet in inp.demux():
+            if packet.dts is not None:
+                packet.stream = streams[packet.stream.index]
+                out.mux(packet)
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.6, 0.9])
+def test_file_cut_off_after_its_index_says_where_it_stops(tmp_path, cut):
+    """An index-first MP4 cut off still opens: the tape stops where the bytes stop. The truth: the end
+    of the last packet whose bytes lie wholly before the cut (from the index's byte positions)."""
+    whole = tmp_path / "faststart.mp4"
+    faststart_copy(SAMPLES / "clean_take.mp4", whole)
+    data = whole.read_bytes()
+    assert data.find(b"moov") < data.find(b"mdat")
+    keep = int(len(data) * cut)
+    truth = 0.0
+    with av.open(str(whole)) as c:
+        for packet in c.demux():
+            if packet.pts is not None and packet.pos is not None and packet.pos + packet.size <= keep:
+                truth = max(truth, float((packet.pts + (packet.duration or 0)) * packet.time_base))
+    path = tmp_path / f"cut{int(cut * 100)}.mp4"
+    path.write_bytes(data[:keep])
+    doc = check_outcome(path, "ok")
+    cutoff = [f for f in doc["findings"] if f["check"] == "file.damaged" and "cut off" in f["message"]]
+    assert len(cutoff) == 1 and cutoff[0]["severity"] == "fail"
+    (start, end), = cutoff[0]["ranges"]
+    assert abs(start - truth) <= 0.1 and end == pytest.approx(doc["media"]["duration_s"], abs=0.01)
+    assert "file.damaged" not in [f["check"] for f in check_outcome(whole, "ok")["findings"]]
 
 
 def test_mp4_without_moov_atom(tmp_path):

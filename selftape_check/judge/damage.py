@@ -1,5 +1,6 @@
 """A file damaged in places (`file.damaged`): the decoder met broken data and concealed it (smears,
-blocks, clicks) or refused packets outright. Casting platforms transcode uploads; a damaged file
+blocks, clicks) or refused packets outright; or the file stops before the end its index states (a
+recording or a copy cut off: players stop there). Casting platforms transcode uploads; a damaged file
 glitches there too, or is refused."""
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ from ..model import Finding
 from ..timeline import merge_ranges
 from .registry import Context, check
 
+INDEXED_CONTAINERS = ("mp4", "mov", "matroska", "webm")  # formats whose duration comes from an index
+MISSING_END_MIN_S = 0.5  # a cut under this (or under 2 % of the tape) is rounding, not a lost end
+
 
 @check("file.damaged", needs="media")
 def damaged(ctx: Context) -> Iterator[Finding]:
     m = ctx.m
+    yield from _missing_end(m.media.container, m.media.duration_s, m.data_end_s)
     v = m.video
     bad_frames = int(v.frame_corrupt.sum()) if v is not None else 0
     bad_video_packets, bad_audio = m.bad_video_packets, m.bad_audio_packets
@@ -42,3 +47,25 @@ def damaged(ctx: Context) -> Iterator[Finding]:
         value=float(bad_frames + bad_video_packets + bad_audio), unit="damaged frames and sound packets",
         ranges=tuple(ranges),
     )
+
+
+def _missing_end(container: str, duration_s: float, data_end_s: float | None) -> Iterator[Finding]:
+    """The index states a duration (MP4/MOV/Matroska), but the packets stop well before it."""
+    if data_end_s is None or not duration_s or not any(c in container for c in INDEXED_CONTAINERS):
+        return
+    missing = duration_s - data_end_s
+    if missing <= max(MISSING_END_MIN_S, 0.02 * duration_s):
+        return
+    yield Finding(
+        "file.damaged", "fail",
+        f"The file is cut off: its data stops at {_clock(data_end_s)} of the {_clock(duration_s)} it "
+        f"should last, so the rest of the take is missing (players stop or freeze there).",
+        "The recording or the copy was interrupted: copy or export the take again from the original "
+        "(let the transfer finish, keep the phone awake and the storage not full), then play it to the end.",
+        value=round(missing, 2), unit="s missing at the end",
+        ranges=((round(data_end_s, 2), round(duration_s, 2)),),
+    )
+
+
+def _clock(t_s: float) -> str:
+    return f"{int(t_s // 60)}:{t_s % 60:04.1f}"

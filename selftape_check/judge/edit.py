@@ -34,6 +34,8 @@ def _ends(ctx: Context) -> tuple[float, float, float, float] | None:
     if span is None:
         return None
     duration = ctx.m.media.duration_s or ctx.m.audio.duration_s
+    if ctx.m.data_end_s:  # a file cut off plays only up to where its data stops
+        duration = min(duration, ctx.m.data_end_s)
     return span[1], duration, span[0], max(0.0, duration - span[1])
 
 

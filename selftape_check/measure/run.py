@@ -182,6 +182,8 @@ def measure_container(
     measurer = _Measurer()
     measure_frame = (lambda sampled: video_meter.feed(sampled.decoded())) if video_meter is not None else None
     packets = 0
+    data_end = {s.index: 0.0 for s in streams}  # where each stream's packets end (s from its start)
+    starts = {s.index: (s.start_time or 0) for s in streams}
     if later is not None:
         later.start()
     try:
@@ -193,6 +195,12 @@ def measure_container(
                         raise AnalysisError("timeout", f"{media.path}: analysis took longer than the time limit")
                     if packets % TRIM_EVERY_PACKETS == 0:
                         release_free_memory()
+                ts = packet.pts if packet.pts is not None else packet.dts
+                if ts is not None and packet.time_base is not None:
+                    i = packet.stream.index
+                    end = float((ts - starts[i] + (packet.duration or 0)) * packet.time_base)
+                    if end > data_end[i]:
+                        data_end[i] = end
                 if packet.stream is vstream and sampler is not None:
                     if packet.size == 0:
                         continue
@@ -238,7 +246,8 @@ def measure_container(
         raise AnalysisError("truncated", f"{media.path}: no frame or sound could be decoded")
     return Measurements(media=media, video=video, audio=audio,
                         bad_video_packets=bad_video,
-                        bad_audio_packets=audio_dec.bad_packets if audio_dec is not None else 0)
+                        bad_audio_packets=audio_dec.bad_packets if audio_dec is not None else 0,
+                        data_end_s=max(data_end.values()) if data_end else None)
 
 
 def _first(streams, wanted: bool):

@@ -35,6 +35,30 @@ def two_parts(path: str, width: int, height: int, duration_s: float, decoder_thr
             and os.path.isfile(path))
 
 
+def _mp4_without_index(path: str) -> bool:
+    """An ISO media file (MP4/MOV/3GP: top-level boxes, 'ftyp' first) whose top level has no 'moov'
+    box: the index phones write last, so a recording or a copy cut off leaves the file without it."""
+    try:
+        with open(path, "rb") as f:
+            size_total = os.fstat(f.fileno()).st_size
+            pos, kinds = 0, []
+            while pos + 8 <= size_total and len(kinds) < 1000:
+                f.seek(pos)
+                head = f.read(16)
+                size, kind = int.from_bytes(head[:4], "big"), head[4:8]
+                if size == 1 and len(head) == 16:
+                    size = int.from_bytes(head[8:16], "big")  # 64-bit box size
+                elif size == 0:
+                    size = size_total - pos  # the box runs to the end of the file
+                if size < 8 or not kind.isascii():
+                    break
+                kinds.append(kind)
+                pos += size
+    except OSError:
+        return False
+    return bool(kinds) and kinds[0] == b"ftyp" and b"moov" not in kinds
+
+
 @contextmanager
 def open_container(path: str) -> Iterator[av.container.InputContainer]:
     """Open `path` read-only with PyAV, mapping every failure to an `AnalysisError`."""
@@ -51,6 +75,10 @@ def open_container(path: str) -> Iterator[av.container.InputContainer]:
     except PermissionError as exc:
         raise AnalysisError("unreadable", f"{path}: permission denied") from exc
     except (av.error.InvalidDataError, av.error.EOFError) as exc:
+        if _mp4_without_index(path):
+            raise AnalysisError("truncated", f"{path}: the file is incomplete: an MP4/MOV without its index "
+                                "('moov'), as when a recording or a copy is cut off; copy it again from the "
+                                "original") from exc
         raise AnalysisError("not_media", f"{path}: not a video or audio file this tool can read") from exc
     except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
         raise AnalysisError("unreadable", f"{path}: cannot open ({exc})") from exc
