@@ -519,10 +519,14 @@ def _audio_defect(d: str, strength: str, voice: np.ndarray, tone: np.ndarray, se
     if d == "dead_channel":
         stereo[:, 1] = 0.0
     if d == "dropouts":
+        # 150 ms gaps in mid-phrase: digital silence (even seeds), or a receiver that mutes to a hiss
+        # at -92 dBFS (odd seeds), 25 dB and more under the room tone
         speech_idx = np.flatnonzero(np.abs(voice) > 0.02)
+        gap = int(0.15 * SR)
         for c in np.linspace(0.25, 0.75, 3):
             at = speech_idx[int(c * (len(speech_idx) - 1))]
-            stereo[at: at + int(0.15 * SR)] = 0.0
+            hiss = 0.0 if seed % 2 == 0 else pink_noise(0.15, SR, -92.0, seed)[:gap, None]
+            stereo[at: at + gap] = hiss
     return stereo
 
 

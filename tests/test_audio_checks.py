@@ -167,6 +167,48 @@ def test_clipping_dropouts_and_dead_channel(tmp_path):
     assert "audio.channel_imbalance" in fired
 
 
+def loud_moments(x: np.ndarray, count: int) -> list[float]:
+    """`count` times (s) well apart where the voice is strong (its 50 ms RMS within 10 dB of the
+    loudest)."""
+    n = int(0.05 * SR)
+    rms = np.sqrt(np.convolve(x ** 2, np.ones(n) / n, "same"))
+    loud = np.flatnonzero(rms >= rms.max() * 10 ** (-10 / 20)) / SR
+    picks: list[float] = []
+    for t in loud:
+        if 0.5 < t < len(x) / SR - 0.5 and all(abs(t - p) > 1.5 for p in picks):
+            picks.append(float(t))
+    return picks[:count]
+
+
+def test_cuts_to_near_silence_mid_phrase_are_dropouts_but_a_noise_gate_is_not(tmp_path):
+    """A wireless link that drops out mutes the receiver: 120 ms of near-silence (-95 dBFS, not
+    digital zero) cutting into a phrase, 30 dB and more under the room's -64 dBFS floor. A hard noise
+    gate that silences the room in every pause (the same depth, switching within a millisecond) is
+    not a dropout: it closes after the voice has faded."""
+    dry = voice(VOICES[1])
+    v = with_room_tone(dry)
+    at = loud_moments(dry, 3)
+    assert len(at) == 3
+    cut = v.copy()
+    hiss = pink_noise(len(v) / SR, SR, -95.0, seed=9)
+    for t in at:
+        i = int(t * SR)
+        cut[i: i + int(0.12 * SR)] = hiss[i: i + int(0.12 * SR)]
+    r, fired = check(tmp_path, cut, "cut.wav")
+    assert "audio.dropouts" in fired
+    found = next(f for f in r.findings if f.check == "audio.dropouts").ranges
+    assert len(found) == 3
+    for (start, end), t in zip(found, at):
+        assert abs(start - t) <= 0.03 and abs(end - (t + 0.12)) <= 0.03
+    # the gate: open where the dry voice's 20 ms envelope is over -50 dBFS (held 60 ms), else -95 dBFS
+    n = int(0.02 * SR)
+    env = np.sqrt(np.convolve(dry ** 2, np.ones(n) / n, "same"))
+    open_ = np.convolve((env > 10 ** (-50 / 20)).astype(float), np.ones(3 * n), "same") > 0
+    gated = np.where(open_, v, hiss)
+    r, fired = check(tmp_path, gated, "gated.wav")
+    assert "audio.dropouts" not in fired, r.metrics["audio"]["noise_floor_dbfs"]
+
+
 def test_voice_levels_quiet_and_loud(tmp_path):
     v = voice(VOICES[2])
     _, fired = check(tmp_path, with_room_tone(v * 10 ** (-22 / 20)), "quiet.wav")  # speech at -46 dBFS

@@ -152,29 +152,49 @@ def channel_imbalance(ctx: Context) -> Iterator[Finding]:
     )
 
 
+CUT_BELOW_FLOOR_DB = 20.0  # a cut falls this far under the room's own noise floor (and under -60 dBFS)
+CUT_EDGE_OVER_FLOOR_DB = 15.0  # ... from sound on both sides: a cut in mid-phrase, not a gate closing
+
+
 @check("audio.dropouts", needs="audio")
 def dropouts(ctx: Context) -> Iterator[Finding]:
-    """Digital-silence gaps inside the sound: runs of hops that are all-zero with sound on both sides."""
+    """Gaps inside the sound: runs of all-zero hops (digital silence) with sound on both sides, or
+    sudden cuts: runs far under the room's own noise floor (a room never falls silent below its floor)
+    entered and left from sound 15 dB or more over the floor, as when a wireless link or a recording
+    drops out mid-phrase and the receiver mutes. A noise gate closing in a pause does not count: it
+    closes after the voice has faded to the floor."""
     a, t = ctx.m.audio, ctx.t
     if _is_silent(ctx):
         return
     zero = a.digital_zero_ratio >= 0.9
     live = ~zero & (a.rms_dbfs > -70)
-    gaps = []
     idx_live = np.flatnonzero(live)
     if idx_live.size == 0:
         return
     first, last = idx_live[0], idx_live[-1]
-    for s, e in runs(zero):
-        if s <= first or e > last:
-            continue  # leading / trailing silence is not a dropout
-        if (e - s) * a.hop_s >= t["audio.dropouts.min_s"] and (e - s) * a.hop_s <= 3.0:
-            gaps.append((round(s * a.hop_s, 2), round(e * a.hop_s, 2)))
+    min_s, max_s = t["audio.dropouts.min_s"], 3.0
+
+    def inside(s: int, e: int) -> bool:  # not leading / trailing silence, and gap-sized
+        return first < s and e <= last and min_s <= (e - s) * a.hop_s <= max_s
+
+    taken = [(s, e) for s, e in runs(zero) if inside(s, e)]
+    floor = ctx.metrics["audio"].get("noise_floor_dbfs")
+    if floor is not None:
+        quiet = zero | (a.rms_dbfs <= min(floor - CUT_BELOW_FLOOR_DB, -60.0))
+        edge = floor + CUT_EDGE_OVER_FLOOR_DB
+        for s, e in runs(quiet):
+            if not inside(s, e) or any(s < te and ts < e for ts, te in taken):
+                continue
+            # a cut to near-silence: sound well over the floor on both sides
+            if a.rms_dbfs[max(0, s - 2):s].max() >= edge and a.rms_dbfs[e:e + 2].max() >= edge:
+                taken.append((s, e))
+    gaps = [(round(s * a.hop_s, 2), round(e * a.hop_s, 2)) for s, e in sorted(taken)]
     if not gaps:
         return
     yield Finding(
         "audio.dropouts", "warn",
-        f"The sound drops out {len(gaps)} time{'s' if len(gaps) > 1 else ''} (gaps of digital silence).",
+        f"The sound drops out {len(gaps)} time{'s' if len(gaps) > 1 else ''} (gaps of silence cutting into the "
+        "sound).",
         "Check the wireless mic's range and battery, or the cable; record again if a line is cut.",
         value=float(len(gaps)), threshold=1.0, unit="dropouts", ranges=tuple(gaps),
     )
