@@ -70,3 +70,81 @@ def test_thorough_plan_decodes_everything():
     keys = [0.0, 2.0, 4.0]
     plan = plan_decode(keys, 6.0, 30.0, SamplingSettings(thorough=True))
     assert plan.run_end_s == [2.0, 4.0, float("inf")]
+
+
+def _hdr_signal(sdr: np.ndarray, trc: str) -> np.ndarray:
+    """SDR signal (0-1, BT.1886 gamma 2.4, reference white at 1.0) -> the HDR signal that shows the same
+    light with reference white at 203 cd/m2 (ITU-R BT.2408), by the forward functions of BT.2100: the PQ
+    inverse EOTF; for HLG the inverse OOTF of a 1000 cd/m2 display (gamma 1.2), then the OETF."""
+    nits = 203.0 * np.power(np.clip(sdr, 0, 1), 2.4)
+    if trc == "pq":
+        m1, m2 = 2610 / 16384, 2523 / 4096 * 128
+        c1, c2, c3 = 3424 / 4096, 2413 / 4096 * 32, 2392 / 4096 * 32
+        y = np.power(nits / 10000.0, m1)
+        return np.power((c1 + c2 * y) / (1 + c3 * y), m2)
+    a, b, c = 0.17883277, 0.28466892, 0.55991073
+    scene = np.power(nits / 1000.0, 1 / 1.2)
+    return np.where(scene <= 1 / 12, np.sqrt(3 * scene), a * np.log(np.maximum(12 * scene - b, 1e-12)) + c)
+
+
+def _write_luma_tape(path, luma: np.ndarray, trc: str | None, frames: int = 20) -> None:
+    """A grey tape of one picture (`luma`: SDR signal 0-1): 8-bit H.264 as SDR, or 10-bit HEVC
+    tagged HLG / PQ (BT.2020) carrying the same light."""
+    import av
+
+    h, w = luma.shape
+    with av.open(str(path), "w") as out:
+        if trc is None:
+            s = out.add_stream("libx264", rate=30)
+            s.pix_fmt = "yuv420p"
+            y = np.round(16 + 219 * luma).astype(np.uint8)
+            chroma = np.full((h // 2, w // 2), 128, np.uint8)
+            fmt = "yuv420p"
+        else:
+            s = out.add_stream("libx265", rate=30)
+            s.pix_fmt = "yuv420p10le"
+            s.codec_context.color_trc = 16 if trc == "pq" else 18
+            s.codec_context.color_primaries = s.codec_context.colorspace = 9  # BT.2020
+            s.codec_context.options = {"x265-params": "log-level=error"}
+            y = np.round(64 + 876 * _hdr_signal(luma, trc)).astype(np.uint16)
+            chroma = np.full((h // 2, w // 2), 512, np.uint16)
+            fmt = "yuv420p10le"
+        s.width, s.height = w, h
+        s.codec_context.color_range = 1  # limited
+        planes = np.concatenate([y.reshape(-1), chroma.reshape(-1), chroma.reshape(-1)]).reshape(-1, w)
+        for _ in range(frames):
+            for packet in s.encode(av.VideoFrame.from_ndarray(planes, format=fmt)):
+                out.mux(packet)
+        for packet in s.encode():
+            out.mux(packet)
+
+
+@pytest.mark.parametrize("trc", ["hlg", "pq"])
+def test_hdr_tapes_read_as_on_an_sdr_screen(tmp_path, trc):
+    """Phones record HDR by default. The same light coded as HLG or PQ (10-bit HEVC) reads the same
+    brightness as its SDR tape, within 0.02: PQ codes a mid-grey about 0.1 lower than SDR does."""
+    ramp = np.tile(np.linspace(0.1, 0.85, 320), (240, 1))
+    ramp[80:160, 120:200] = 0.6  # a patch at skin brightness
+    reads = {}
+    for kind in (None, trc):
+        path = tmp_path / f"{kind or 'sdr'}.mp4"
+        _write_luma_tape(path, ramp, kind)
+        reads[kind] = analyze(path).metrics["video"]["frame_luma_median"]
+    assert reads[None] == pytest.approx(float(ramp.mean()), abs=0.02)
+    assert reads[trc] == pytest.approx(reads[None], abs=0.02)
+
+
+def test_hdr_face_reads_as_its_sdr_tape(tmp_path):
+    """A real face in PQ (the larger shift of the two): found, and its brightness within 0.02 of SDR."""
+    import cv2
+
+    luma = cv2.cvtColor(place_on_wall(load_rgb("photo_fr_obama.jpg"), (640, 360), height_share=0.6),
+                        cv2.COLOR_RGB2GRAY).astype(np.float64) / 255.0
+    reads = {}
+    for kind in (None, "pq"):
+        path = tmp_path / f"{kind or 'sdr'}.mp4"
+        _write_luma_tape(path, luma, kind)
+        v = analyze(path).metrics["video"]
+        assert v["face_visible_ratio"] == 1.0
+        reads[kind] = v["face_luma_median"]
+    assert reads["pq"] == pytest.approx(reads[None], abs=0.02)

@@ -30,6 +30,8 @@ import av
 import cv2
 import numpy as np
 
+from .hdr import luma_lut
+
 ANALYSIS_LONG_SIDE = 640
 THUMB_W = 160  # width of the per-frame thumbnail used for frame statistics and motion
 
@@ -189,12 +191,19 @@ def _coverage_times(keys: list[float], ends: list[float], duration_s: float, s: 
 
 
 def _yuv(frame: av.VideoFrame) -> av.VideoFrame:
-    """8-bit planar YUV as decoded; other pixel formats (RGB, palette, 10-bit, alpha) converted once."""
+    """8-bit planar YUV as decoded; other pixel formats (RGB, palette, 10-bit, alpha) converted once.
+    HDR (HLG, PQ) luma is mapped to what an SDR screen shows (media.hdr), on the converted copy."""
     fmt = frame.format.name
-    if fmt in ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "yuv411p", "yuv440p",
-               "yuvj440p", "yuv410p"):
+    lut = luma_lut(int(frame.color_trc or 0), fmt.startswith("yuvj") or int(frame.color_range or 0) == 2)
+    if lut is None and fmt in ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "yuv411p",
+                               "yuv440p", "yuvj440p", "yuv410p"):
         return frame
-    return frame.reformat(format="yuv420p")
+    out = frame.reformat(format="yuvj420p" if fmt.startswith("yuvj") else "yuv420p")  # a copy we own
+    if lut is not None:
+        plane = out.planes[0]
+        y = np.frombuffer(plane, dtype=np.uint8).reshape(-1, plane.line_size)[: out.height, : out.width]
+        np.take(lut, y, out=y)
+    return out
 
 
 def _y_plane(frame: av.VideoFrame) -> np.ndarray:
