@@ -104,6 +104,46 @@ def test_file_cut_off_after_its_index_says_where_it_stops(tmp_path, cut):
     assert "file.damaged" not in [f["check"] for f in check_outcome(whole, "ok")["findings"]]
 
 
+def test_an_audio_track_without_a_decoder_is_passed_over(tmp_path):
+    """iPhone 15/16 Pro videos carry a spatial-audio track (APAC) that FFmpeg cannot decode beside the
+    stereo AAC one. Here the first of two AAC tracks is made unknown (its sample entry renamed 'apac',
+    its decoder configuration dropped); the second carries a 1 kHz stereo sine at -20 dBFS peak, which
+    BS.1770 reads as -20 LUFS (EBU Tech 3341)."""
+    path = tmp_path / "two_tracks.mov"
+    with av.open(str(path), "w") as out:
+        v = out.add_stream("libx264", rate=30)
+        v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
+        tracks = [out.add_stream("aac", rate=48000), out.add_stream("aac", rate=48000)]
+        for track in tracks:
+            track.layout = "stereo"
+        for f in frames(90):
+            for packet in v.encode(av.VideoFrame.from_ndarray(f, format="rgb24")):
+                out.mux(packet)
+        for packet in v.encode():
+            out.mux(packet)
+        x = sine(1000, 3.0, 48000, -20.0).astype(np.float32)
+        for track, gain in zip(tracks, (0.0, 1.0)):
+            for i in range(0, len(x) - 1024, 1024):
+                block = av.AudioFrame.from_ndarray(np.stack([x[i:i + 1024]] * 2) * gain, format="fltp",
+                                                   layout="stereo")
+                block.sample_rate, block.pts = 48000, i
+                for packet in track.encode(block):
+                    out.mux(packet)
+            for packet in track.encode():
+                out.mux(packet)
+    data = bytearray(path.read_bytes())
+    entry = data.find(b"mp4a")
+    data[entry:entry + 4] = b"apac"
+    config = data.find(b"esds", entry)
+    data[config:config + 4] = b"free"
+    path.write_bytes(bytes(data))
+    with av.open(str(path)) as c:
+        assert [s.codec_context is None for s in c.streams.audio] == [True, False]
+    doc = check_outcome(path, "ok")
+    assert doc["metrics"]["audio"]["integrated_lufs"] == pytest.approx(-20.0, abs=0.3)
+    assert "audio.silent" not in [f["check"] for f in doc["findings"]]
+
+
 def test_mp4_without_moov_atom(tmp_path):
     data = (SAMPLES / "clean_take.mp4").read_bytes()
     out, pos = b"", 0

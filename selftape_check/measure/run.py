@@ -21,7 +21,7 @@ from ..errors import AnalysisError
 from ..media.audio import AudioDecoder
 from ..media.frames import DecodePlan, SamplingSettings, VideoSampler, keyframe_times, plan_decode
 from ..media.memory import release_free_memory
-from ..media.probe import open_container, two_parts
+from ..media.probe import audio_stream, open_container, two_parts, video_stream
 from ..model import Measurements, MediaInfo
 from .audio import AudioMeter
 from .video import VideoMeter
@@ -103,7 +103,7 @@ class _LaterPart(threading.Thread):
     def run(self) -> None:
         try:
             with open_container(self.media.path) as container:
-                stream = _first(container.streams.video, True)
+                stream = video_stream(container)
                 stream.codec_context.thread_type = "AUTO"
                 stream.codec_context.thread_count = self.threads
                 self.sampler = sampler = VideoSampler(stream, self.plan, self.media.video.rotation, self.keys)
@@ -156,8 +156,8 @@ def measure_container(
     `decoder_threads` is what `probe_container` was given (0: the tool chooses, and may decode the
     video in two parts side by side, see `media.probe.two_parts`).
     """
-    vstream = _first(container.streams.video, media.video is not None)
-    astream = _first(container.streams.audio, media.audio is not None)
+    vstream = video_stream(container) if media.video is not None else None
+    astream = audio_stream(container) if media.audio is not None else None
     streams = [s for s in (vstream, astream) if s is not None]
 
     sampler = video_meter = later = None
@@ -248,13 +248,3 @@ def measure_container(
                         bad_video_packets=bad_video,
                         bad_audio_packets=audio_dec.bad_packets if audio_dec is not None else 0,
                         data_end_s=max(data_end.values()) if data_end else None)
-
-
-def _first(streams, wanted: bool):
-    if not wanted:
-        return None
-    for s in streams:
-        if s.type == "video" and (s.disposition & av.stream.Disposition.attached_pic):
-            continue
-        return s
-    return None

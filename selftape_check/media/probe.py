@@ -105,6 +105,24 @@ def _rotation_of_first_frame(container: av.container.InputContainer, stream: av.
     raise AnalysisError("truncated", f"{container.name}: the video stream has no decodable frame")
 
 
+def video_stream(container: av.container.InputContainer) -> av.VideoStream | None:
+    """The picture: the first video stream with a decoder that is not cover art (a still attached to
+    an audio file)."""
+    for s in container.streams.video:
+        if s.codec_context is not None and not (s.disposition & av.stream.Disposition.attached_pic):
+            return s
+    return None
+
+
+def audio_stream(container: av.container.InputContainer) -> av.AudioStream | None:
+    """The sound: the first audio stream with a decoder, one marked default before the others. iPhone
+    15/16 Pro videos carry a spatial-audio track (APAC) that FFmpeg cannot decode beside the stereo AAC
+    track; the AAC track is the sound."""
+    usable = [s for s in container.streams.audio if s.codec_context is not None]
+    default = [s for s in usable if s.disposition & av.stream.Disposition.default]
+    return (default or usable or [None])[0]
+
+
 def probe(path: str) -> MediaInfo:
     """Read the container's headers (and the first video frame, for rotation) without analysing."""
     with open_container(path) as container:
@@ -115,18 +133,16 @@ def probe_container(path: str, container: av.container.InputContainer, decoder_t
                     every_frame: bool = False) -> MediaInfo:
     """`decoder_threads`: 0 lets the decoder choose; `every_frame` (--thorough) with 0 asks for more
     frame threads than cores up to 1080p (see DEEP_THREADS)."""
-    video_streams = [s for s in container.streams.video if s.codec_context is not None]
-    # cover art (a still picture attached to an audio file) is not a video
-    video_streams = [s for s in video_streams if not (s.disposition & av.stream.Disposition.attached_pic)]
-    audio_streams = list(container.streams.audio)
-    if not video_streams and not audio_streams:
+    vs, a = video_stream(container), audio_stream(container)
+    if vs is None and a is None:
+        if len(container.streams.video) + len(container.streams.audio):
+            raise AnalysisError("no_streams", f"{path}: no video or audio stream this tool can decode")
         raise AnalysisError("no_streams", f"{path}: no video or audio stream in the file")
 
-    duration_s = _duration_s(container, video_streams[:1] + audio_streams[:1])
+    duration_s = _duration_s(container, [x for x in (vs, a) if x is not None])
 
     video = None
-    if video_streams:
-        vs = video_streams[0]
+    if vs is not None:
         cc = vs.codec_context
         width, height = int(cc.width or 0), int(cc.height or 0)
         if width <= 0 or height <= 0:
@@ -151,8 +167,7 @@ def probe_container(path: str, container: av.container.InputContainer, decoder_t
         )
 
     audio = None
-    if audio_streams:
-        a = audio_streams[0]
+    if a is not None:
         audio = AudioInfo(codec=a.codec_context.name, sample_rate=int(a.rate or 0), channels=int(a.channels or 0))
         if audio.sample_rate <= 0 or audio.channels <= 0:
             raise AnalysisError("truncated", f"{path}: the audio stream has no sample rate or channels")
