@@ -123,7 +123,9 @@ def noisy(ctx: Context) -> Iterator[Finding]:
     floor = ctx.metrics["audio"]["noise_floor_dbfs"]
     yield Finding(
         "audio.noisy", severity,
-        f"Background noise is high: your voice is only {snr:.0f} dB above it"
+        "Background noise is high: " + (f"your voice is only {snr:.0f} dB above it" if snr >= 0.5 else
+                                        "it is as loud as your voice" if snr > -0.5 else
+                                        f"it is {-snr:.0f} dB louder than your voice")
         + (f" (noise floor {floor:.0f} dBFS)." if floor is not None else "."),
         "Record in a quiet room: turn off fans, AC and the fridge, close windows; put the mic closer to you.",
         value=round(snr, 1), threshold=t["audio.noisy.warn_snr_db"], unit="dB SNR",
