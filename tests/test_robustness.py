@@ -144,6 +144,37 @@ def test_an_audio_track_without_a_decoder_is_passed_over(tmp_path):
     assert "audio.silent" not in [f["check"] for f in doc["findings"]]
 
 
+def test_webm_written_live_without_a_duration(tmp_path):
+    """Browsers' MediaRecorder writes WebM live: no Duration in its header. The tape's length then comes
+    from its packets, and the whole tape is analyzed as when the header states it."""
+    path = tmp_path / "stated.webm"
+    write_tape(str(path), frames(150), 30, tone(5.0), video_codec="libvpx-vp9", audio_codec="libopus")
+    data = bytearray(path.read_bytes())
+    at = data.find(b"\x44\x89")  # the Duration element (EBML id 0x4489) of the Info element
+    assert at > 0 and data[at + 2] in (0x84, 0x88)
+    size = 4 if data[at + 2] == 0x84 else 8
+    data[at:at + 3 + size] = bytes([0xEC, 0x80 | (size + 1)]) + bytes(size + 1)  # the same bytes as a Void element
+    live = tmp_path / "live.webm"
+    live.write_bytes(bytes(data))
+    with av.open(str(live)) as c:
+        assert c.duration is None
+    stated, written_live = check_outcome(path), check_outcome(live)
+    assert written_live["media"]["duration_s"] == pytest.approx(stated["media"]["duration_s"], abs=0.05)
+    assert written_live["media"]["duration_s"] == pytest.approx(5.0, abs=0.1)
+    assert written_live["metrics"]["video"]["frames_analyzed"] == stated["metrics"]["video"]["frames_analyzed"]
+
+
+def test_keyframes_counted_from_the_packets_include_the_first(tmp_path):
+    """WebM's cues list few keyframes, so they are counted from the packets, after the probe has read
+    the first frame: counted from there, the first keyframe was lost and every run of the plan started
+    one keyframe late (a 5 s VP9 tape with a keyframe each second: 4 pictures measured, not 5; a
+    WebM with keyframes at 0 and 4.3 s: 1 instead of 3)."""
+    path = tmp_path / "vp9.webm"
+    write_tape(str(path), frames(150), 30, tone(5.0), gop=30, video_codec="libvpx-vp9", audio_codec="libopus")
+    doc = check_outcome(path)
+    assert doc["metrics"]["video"]["frames_analyzed"] >= 5
+
+
 def test_mp4_without_moov_atom(tmp_path):
     data = (SAMPLES / "clean_take.mp4").read_bytes()
     out, pos = b"", 0

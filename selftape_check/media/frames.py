@@ -134,8 +134,10 @@ def keyframe_times(container: av.container.InputContainer, stream: av.VideoStrea
     if entries is not None and len(entries) > 0:
         times = [(e.timestamp - start) * tb for e in entries if e.is_keyframe]
     if len(times) < 1 or (entries is not None and len(entries) <= len(times)):
-        # no index, or an index that lists only keyframes (cues): count from the packets themselves
+        # no index, or an index that lists only keyframes (cues): count from the packets themselves,
+        # from the start (the probe has already read the first frame)
         times = []
+        container.seek(0)
         for packet in container.demux(stream):
             if packet.is_keyframe and packet.pts is not None:
                 times.append((packet.pts - start) * tb)

@@ -179,11 +179,25 @@ def probe_container(path: str, container: av.container.InputContainer, decoder_t
 
 
 def _duration_s(container: av.container.InputContainer, streams: list) -> float:
-    """Duration from the container, else from the longest stream; 0.0 when nothing says."""
+    """Duration from the container, else from the longest stream, else from where the packets end (a
+    WebM written live, as browsers' MediaRecorder does, states none: one demux-only pass, no decoding);
+    0.0 when there are no packets."""
     if container.duration and container.duration > 0:
         return container.duration / av.time_base
     best = 0.0
     for s in streams:
         if s.duration and s.time_base:
             best = max(best, float(s.duration * s.time_base))
+    if best > 0 or not streams:
+        return best
+    starts = {s.index: s.start_time or 0 for s in streams}
+    try:
+        for packet in container.demux(streams):
+            ts = packet.pts if packet.pts is not None else packet.dts
+            if ts is not None and packet.time_base is not None:
+                end = (ts - starts[packet.stream.index] + (packet.duration or 0)) * packet.time_base
+                best = max(best, float(end))
+    except av.error.FFmpegError:
+        pass  # a damaged end: the packets before it say how long the tape is
+    container.seek(0)
     return best
