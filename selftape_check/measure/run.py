@@ -173,7 +173,7 @@ def measure_container(
     audio_dec = audio_meter = None
     if astream is not None and media.audio is not None:
         audio_dec = AudioDecoder(astream)
-        audio_meter = AudioMeter(audio_dec.sample_rate, audio_dec.channels, voices=video_meter is not None)
+        audio_meter = AudioMeter(audio_dec.sample_rate, audio_dec.channels)
 
     container.seek(0)
     if vstream is not None:
