@@ -171,10 +171,12 @@ def voice_activity(band_db: np.ndarray, hop_s: float) -> np.ndarray:
     if len(band_db) == 0:
         return np.zeros(0, dtype=bool)
     floor = noise_floor_db(band_db)
-    active = (band_db > floor + 12.0) & (band_db > -60.0)
-    active = close_gaps(active, int(round(0.3 / hop_s)))
-    active = drop_short(active, int(round(0.1 / hop_s)))
-    return active
+    return _speech_runs((band_db > floor + 12.0) & (band_db > -60.0), hop_s)
+
+
+def _speech_runs(active: np.ndarray, hop_s: float) -> np.ndarray:
+    """Hops over a detection threshold as speech: gaps under 0.3 s bridged, runs under 0.1 s dropped."""
+    return drop_short(close_gaps(active, int(round(0.3 / hop_s))), int(round(0.1 / hop_s)))
 
 
 BAND_VAD_OVER_FLOOR_DB = 15.0  # speech in the most varying octave: this far over that octave's floor
@@ -192,6 +194,4 @@ def band_voice_activity(octave_db: np.ndarray | None, band_db: np.ndarray, hop_s
     x = octave_db[live].astype(np.float64)
     lo = np.percentile(x, 10, axis=0)
     best = int(np.argmax(np.percentile(x, 90, axis=0) - lo))
-    active = (octave_db[:, best].astype(np.float64) > lo[best] + BAND_VAD_OVER_FLOOR_DB) & live
-    active = close_gaps(active, int(round(0.3 / hop_s)))
-    return drop_short(active, int(round(0.1 / hop_s)))
+    return _speech_runs((octave_db[:, best].astype(np.float64) > lo[best] + BAND_VAD_OVER_FLOOR_DB) & live, hop_s)

@@ -21,7 +21,7 @@ from ..errors import AnalysisError
 from ..media.audio import AudioDecoder
 from ..media.frames import DecodePlan, SamplingSettings, VideoSampler, keyframe_times, plan_decode
 from ..media.memory import release_free_memory
-from ..media.probe import audio_stream, open_container, two_parts, video_stream
+from ..media.probe import audio_stream, open_container, packet_end_s, two_parts, video_stream
 from ..model import Measurements, MediaInfo
 from .audio import AudioMeter
 from .video import VideoMeter
@@ -182,8 +182,7 @@ def measure_container(
     measurer = _Measurer()
     measure_frame = (lambda sampled: video_meter.feed(sampled.decoded())) if video_meter is not None else None
     packets = 0
-    data_end = {s.index: 0.0 for s in streams}  # where each stream's packets end (s from its start)
-    starts = {s.index: (s.start_time or 0) for s in streams}
+    data_end = 0.0  # where the packets end (s from their stream's start)
     if later is not None:
         later.start()
     try:
@@ -195,12 +194,7 @@ def measure_container(
                         raise AnalysisError("timeout", f"{media.path}: analysis took longer than the time limit")
                     if packets % TRIM_EVERY_PACKETS == 0:
                         release_free_memory()
-                ts = packet.pts if packet.pts is not None else packet.dts
-                if ts is not None and packet.time_base is not None:
-                    i = packet.stream.index
-                    end = float((ts - starts[i] + (packet.duration or 0)) * packet.time_base)
-                    if end > data_end[i]:
-                        data_end[i] = end
+                data_end = max(data_end, packet_end_s(packet))
                 if packet.stream is vstream and sampler is not None:
                     if packet.size == 0:
                         continue
@@ -247,4 +241,4 @@ def measure_container(
     return Measurements(media=media, video=video, audio=audio,
                         bad_video_packets=bad_video,
                         bad_audio_packets=audio_dec.bad_packets if audio_dec is not None else 0,
-                        data_end_s=max(data_end.values()) if data_end else None)
+                        data_end_s=data_end if streams else None)

@@ -178,6 +178,14 @@ def probe_container(path: str, container: av.container.InputContainer, decoder_t
     )
 
 
+def packet_end_s(packet: av.Packet) -> float:
+    """Where a packet's media ends, in seconds from its stream's start (0.0 without a timestamp)."""
+    ts = packet.pts if packet.pts is not None else packet.dts
+    if ts is None or packet.time_base is None:
+        return 0.0
+    return float((ts - (packet.stream.start_time or 0) + (packet.duration or 0)) * packet.time_base)
+
+
 def _duration_s(container: av.container.InputContainer, streams: list) -> float:
     """Duration from the container, else from the longest stream, else from where the packets end (a
     WebM written live, as browsers' MediaRecorder does, states none: one demux-only pass, no decoding);
@@ -190,13 +198,9 @@ def _duration_s(container: av.container.InputContainer, streams: list) -> float:
             best = max(best, float(s.duration * s.time_base))
     if best > 0 or not streams:
         return best
-    starts = {s.index: s.start_time or 0 for s in streams}
     try:
         for packet in container.demux(streams):
-            ts = packet.pts if packet.pts is not None else packet.dts
-            if ts is not None and packet.time_base is not None:
-                end = (ts - starts[packet.stream.index] + (packet.duration or 0)) * packet.time_base
-                best = max(best, float(end))
+            best = max(best, packet_end_s(packet))
     except av.error.FFmpegError:
         pass  # a damaged end: the packets before it say how long the tape is
     container.seek(0)
