@@ -11,7 +11,8 @@ SNR (at 15 dB `audio.noisy` warns as well). This is the calibration of the thres
 `audio.echo.rt60_s`. Last, rooms simulated by another method: shoebox rooms (a bedroom, a living
 room, a hall) from pyroomacoustics' image sources plus ray tracing, absorption set by Sabine's
 formula for 0.3-1.1 s, the voice 1.5 m from the mic; the room's RT60 as measured on its impulse
-response (Schroeder integration, T20), and how many of the 11 voices fired.
+response (Schroeder integration, T20), and how many of the 11 voices fired. The ray tracing draws its
+rays at random (pyroomacoustics seeds it itself), so these rooms differ a little from run to run.
 Target (issue #5): echo told apart from a dry recording for RT60 >= 0.8 s; no dry voice fires.
 
     python bench/echo.py [--out bench/.cache/echo]
