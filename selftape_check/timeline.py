@@ -92,3 +92,11 @@ def merge_ranges(ranges: list[tuple[float, float]], gap_s: float = 0.0) -> list[
 
 def total_s(ranges: list[tuple[float, float]]) -> float:
     return float(sum(b - a for a, b in ranges))
+
+
+def format_time(seconds: float) -> str:
+    """0:12, 1:04:09."""
+    s = int(round(seconds))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"

@@ -154,10 +154,6 @@ def channel_imbalance(ctx: Context) -> Iterator[Finding]:
     )
 
 
-CUT_BELOW_FLOOR_DB = 20.0  # a cut falls this far under the room's own noise floor (and under -60 dBFS)
-CUT_EDGE_OVER_FLOOR_DB = 15.0  # ... from sound on both sides: a cut in mid-phrase, not a gate closing
-
-
 @check("audio.dropouts", needs="audio")
 def dropouts(ctx: Context) -> Iterator[Finding]:
     """Gaps inside the sound: runs of all-zero hops (digital silence) with sound on both sides, or
@@ -182,8 +178,8 @@ def dropouts(ctx: Context) -> Iterator[Finding]:
     taken = [(s, e) for s, e in runs(zero) if inside(s, e)]
     floor = ctx.metrics["audio"].get("noise_floor_dbfs")
     if floor is not None:
-        quiet = zero | (a.rms_dbfs <= min(floor - CUT_BELOW_FLOOR_DB, -60.0))
-        edge = floor + CUT_EDGE_OVER_FLOOR_DB
+        quiet = zero | (a.rms_dbfs <= min(floor - t["audio.dropouts.cut_below_floor_db"], -60.0))
+        edge = floor + t["audio.dropouts.cut_edge_over_floor_db"]
         for s, e in runs(quiet):
             if not inside(s, e) or any(s < te and ts < e for ts, te in taken):
                 continue

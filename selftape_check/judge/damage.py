@@ -10,17 +10,16 @@ from typing import Iterator
 import numpy as np
 
 from ..model import Finding
-from ..timeline import merge_ranges
+from ..timeline import format_time, merge_ranges
 from .registry import Context, check
 
 INDEXED_CONTAINERS = ("mp4", "mov", "matroska", "webm")  # formats whose duration comes from an index
-MISSING_END_MIN_S = 0.5  # a cut under this (or under 2 % of the tape) is rounding, not a lost end
 
 
 @check("file.damaged", needs="media")
 def damaged(ctx: Context) -> Iterator[Finding]:
     m = ctx.m
-    yield from _missing_end(m.media.container, m.media.duration_s, m.data_end_s)
+    yield from _missing_end(m.media.container, m.media.duration_s, m.data_end_s, ctx.t["file.damaged.missing_end_s"])
     v = m.video
     bad_frames = int(v.frame_corrupt.sum()) if v is not None else 0
     bad_video_packets, bad_audio = m.bad_video_packets, m.bad_audio_packets
@@ -49,16 +48,17 @@ def damaged(ctx: Context) -> Iterator[Finding]:
     )
 
 
-def _missing_end(container: str, duration_s: float, data_end_s: float | None) -> Iterator[Finding]:
-    """The index states a duration (MP4/MOV/Matroska), but the packets stop well before it."""
+def _missing_end(container: str, duration_s: float, data_end_s: float | None, min_s: float) -> Iterator[Finding]:
+    """The index states a duration (MP4/MOV/Matroska), but the packets stop more than `min_s` (and 2 %
+    of the tape) before it."""
     if data_end_s is None or not duration_s or not any(c in container for c in INDEXED_CONTAINERS):
         return
     missing = duration_s - data_end_s
-    if missing <= max(MISSING_END_MIN_S, 0.02 * duration_s):
+    if missing <= max(min_s, 0.02 * duration_s):
         return
     yield Finding(
         "file.damaged", "fail",
-        f"The file is cut off: its data stops at {_clock(data_end_s)} of the {_clock(duration_s)} it "
+        f"The file is cut off: its data stops at {format_time(data_end_s)} of the {format_time(duration_s)} it "
         f"should last, so the rest of the take is missing (players stop or freeze there).",
         "The recording or the copy was interrupted: copy or export the take again from the original "
         "(let the transfer finish, keep the phone awake and the storage not full), then play it to the end.",
@@ -66,6 +66,3 @@ def _missing_end(container: str, duration_s: float, data_end_s: float | None) ->
         ranges=((round(data_end_s, 2), round(duration_s, 2)),),
     )
 
-
-def _clock(t_s: float) -> str:
-    return f"{int(t_s // 60)}:{t_s % 60:04.1f}"

@@ -123,6 +123,14 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
        "0.22-0.29, 0.4 s 0.29-0.43, 0.6 s 0.40-0.56, 0.8 s 0.45-0.68; the clean real tapes of the accuracy "
        "corpus read 0.13-0.32"),
     _S("audio.dropouts.min_s", 0.02, "s", 0, 5, "a gap of digital silence one AAC frame long is audible"),
+    _S("audio.dropouts.cut_below_floor_db", 20.0, "dB under the noise floor (and under -60 dBFS)", 0, 80,
+       "a room never falls below its own floor: 20 dB under it is a mute, not a pause; test: mutes to -95 "
+       "dBFS over a -64 dBFS room found, a hard noise gate to the same depth not"),
+    _S("audio.dropouts.cut_edge_over_floor_db", 15.0, "dB over the noise floor, either side of a cut", 0, 80,
+       "a cut into a phrase has sound on both sides; a noise gate closes after the voice has faded to the "
+       "floor"),
+    _S("file.damaged.missing_end_s", 0.5, "s missing at the end (and 2 % of the tape)", 0, 3600,
+       "less is the rounding of a stated duration; more is a take that players stop short of its end"),
     _S("audio.reader_louder.warn_db", 3.0, "dB, reader's speech loudness over the actor's", -20, 40,
        "casting directors' most common sound complaint is a reader louder than the actor; self-tape guides "
        "ask for the reader softer than the actor. 3 dB is three loudness JNDs (about 1 dB, Zwicker & Fastl, "

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from ..model import Report
+from ..timeline import format_time
 
 _COLOURS = {"pass": "32", "warn": "33", "fail": "31", "error": "31", "info": "36", "dim": "2", "bold": "1"}
 _LABEL = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "info": "INFO"}
-
-
-def format_time(seconds: float) -> str:
-    """0:12, 1:04:09."""
-    s = int(round(seconds))
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
 def format_ranges(ranges, limit: int = 4) -> str:
