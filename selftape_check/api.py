@@ -72,4 +72,4 @@ def analyze(
                       elapsed_s=time.monotonic() - started)
     return Report(path=path, size_bytes=size, status="ok", media=media, findings=tuple(findings),
                   metrics=metrics, skipped=tuple(skipped), elapsed_s=time.monotonic() - started, profile=profile,
-                  **extras)
+                  other_audio=measurements.other_audio, **extras)

@@ -40,6 +40,17 @@ class AudioInfo:
     codec: str
     sample_rate: int
     channels: int
+    track: int = 1  # the audio track analyzed (1-based, in file order): the one players play
+    tracks: int = 1  # audio tracks in the file
+
+
+@dataclass(frozen=True)
+class OtherTrack:
+    """An audio track beside the one analyzed, measured only for whether it holds a voice."""
+
+    track: int  # 1-based, in file order
+    integrated_lufs: float | None  # BS.1770; None when silent
+    speech_s: float  # seconds of detected speech
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,7 @@ class Measurements:
     bad_video_packets: int = 0  # video packets the decoder refused outright
     bad_audio_packets: int = 0  # audio packets refused or flagged as damaged by the decoder
     data_end_s: float | None = None  # where the packets of the file actually end (the stated duration may be longer)
+    other_audio: tuple[OtherTrack, ...] = ()  # the other decodable audio tracks
 
 
 # --------------------------------------------------------------------------- judge / report
@@ -191,6 +203,7 @@ class Report:
     profile: str | None = None  # the upload target checked against (--profile), if any
     timeline: Timeline | None = None  # for the HTML report; not in the JSON
     moments: tuple[Moment, ...] = ()  # for the HTML report; not in the JSON
+    other_audio: tuple[OtherTrack, ...] = ()  # audio tracks beside the one analyzed (JSON: media.audio)
 
     @property
     def verdict(self) -> Verdict | None:

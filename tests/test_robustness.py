@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from selftape_check.testing import sine, write_tape
+from selftape_check.testing import pink_noise, sine, syllables, write_tape
 
 from .conftest import SAMPLES
 
@@ -104,16 +104,12 @@ def test_file_cut_off_after_its_index_says_where_it_stops(tmp_path, cut):
     assert "file.damaged" not in [f["check"] for f in check_outcome(whole, "ok")["findings"]]
 
 
-def test_an_audio_track_without_a_decoder_is_passed_over(tmp_path):
-    """iPhone 15/16 Pro videos carry a spatial-audio track (APAC) that FFmpeg cannot decode beside the
-    stereo AAC one. Here the first of two AAC tracks is made unknown (its sample entry renamed 'apac',
-    its decoder configuration dropped); the second carries a 1 kHz stereo sine at -20 dBFS peak, which
-    BS.1770 reads as -20 LUFS (EBU Tech 3341)."""
-    path = tmp_path / "two_tracks.mov"
+def _tape_with_tracks(path, tracks_audio: list[np.ndarray]) -> None:
+    """A 3 s MOV with one AAC stereo track per array (the first is the default one players play)."""
     with av.open(str(path), "w") as out:
         v = out.add_stream("libx264", rate=30)
         v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
-        tracks = [out.add_stream("aac", rate=48000), out.add_stream("aac", rate=48000)]
+        tracks = [out.add_stream("aac", rate=48000) for _ in tracks_audio]
         for track in tracks:
             track.layout = "stereo"
         for f in frames(90):
@@ -121,16 +117,25 @@ def test_an_audio_track_without_a_decoder_is_passed_over(tmp_path):
                 out.mux(packet)
         for packet in v.encode():
             out.mux(packet)
-        x = sine(1000, 3.0, 48000, -20.0).astype(np.float32)
-        for track, gain in zip(tracks, (0.0, 1.0)):
+        for track, x in zip(tracks, tracks_audio):
+            x = x.astype(np.float32)
             for i in range(0, len(x) - 1024, 1024):
-                block = av.AudioFrame.from_ndarray(np.stack([x[i:i + 1024]] * 2) * gain, format="fltp",
-                                                   layout="stereo")
+                block = av.AudioFrame.from_ndarray(np.stack([x[i:i + 1024]] * 2), format="fltp", layout="stereo")
                 block.sample_rate, block.pts = 48000, i
                 for packet in track.encode(block):
                     out.mux(packet)
             for packet in track.encode():
                 out.mux(packet)
+
+
+def test_an_audio_track_without_a_decoder_is_passed_over(tmp_path):
+    """iPhone 15/16 Pro videos carry a spatial-audio track (APAC) that FFmpeg cannot decode beside the
+    stereo AAC one. Here the first of two AAC tracks is made unknown (its sample entry renamed 'apac',
+    its decoder configuration dropped); the second carries a 1 kHz stereo sine at -20 dBFS peak, which
+    BS.1770 reads as -20 LUFS (EBU Tech 3341)."""
+    path = tmp_path / "two_tracks.mov"
+    x = sine(1000, 3.0, 48000, -20.0)
+    _tape_with_tracks(path, [x * 0.0, x])
     data = bytearray(path.read_bytes())
     entry = data.find(b"mp4a")
     data[entry:entry + 4] = b"apac"
@@ -142,6 +147,35 @@ def test_an_audio_track_without_a_decoder_is_passed_over(tmp_path):
     doc = check_outcome(path, "ok")
     assert doc["metrics"]["audio"]["integrated_lufs"] == pytest.approx(-20.0, abs=0.3)
     assert "audio.silent" not in [f["check"] for f in doc["findings"]]
+
+
+def test_a_silent_first_track_says_which_track_has_the_voice(tmp_path):
+    """Players and upload sites play the first (default) sound track. A screen recorder or a camera
+    writing two tracks can leave the first silent and the voice on the second: casting hears nothing,
+    and the report says where the voice is, with that track's BS.1770 loudness (the voice's, measured
+    by pyloudnorm before encoding, within 0.5 LU). With the voice on the first track nothing is said."""
+    import pyloudnorm
+
+    voice = pink_noise(3.0, 48000, -62.0)  # a quiet room, a voice from 0.5 to 2.5 s
+    voice[24000:120000] += syllables(2.0, 48000, -24.0)
+    truth = pyloudnorm.Meter(48000).integrated_loudness(np.stack([voice, voice], axis=1))
+    path = tmp_path / "voice_second.mov"
+    _tape_with_tracks(path, [voice * 0.0, voice])
+    doc = check_outcome(path, "ok")
+    audio = doc["media"]["audio"]
+    assert (audio["track"], audio["tracks"]) == (1, 2)
+    (other,) = audio["other_tracks"]
+    assert other["track"] == 2 and other["integrated_lufs"] == pytest.approx(truth, abs=0.5)
+    assert other["speech_s"] > 1.5
+    (silent,) = [f for f in doc["findings"] if f["check"] == "audio.silent"]
+    assert silent["severity"] == "fail" and "track 2" in silent["message"]
+
+    path = tmp_path / "voice_first.mov"
+    _tape_with_tracks(path, [voice, voice * 0.0])
+    doc = check_outcome(path, "ok")
+    assert doc["metrics"]["audio"]["integrated_lufs"] == pytest.approx(truth, abs=0.5)
+    assert "audio.silent" not in [f["check"] for f in doc["findings"]]
+    assert doc["media"]["audio"]["other_tracks"][0]["integrated_lufs"] is None
 
 
 def test_webm_written_live_without_a_duration(tmp_path):

@@ -17,6 +17,9 @@ def _hop_ranges(ctx: Context, mask: np.ndarray, *, min_s: float = 0.0, merge_s: 
     return time_ranges(t, mask, step_s=a.hop_s, min_duration_s=min_s, merge_gap_s=merge_s, end_s=a.duration_s)
 
 
+VOICED_TRACK_S = 1.0  # another audio track with this much detected speech holds the voice
+
+
 def _is_silent(ctx: Context) -> bool:
     a = ctx.m.audio
     return a.integrated_lufs is None or a.integrated_lufs < ctx.t["audio.silent.lufs"]
@@ -36,12 +39,20 @@ def missing(ctx: Context) -> Iterator[Finding]:
 def silent(ctx: Context) -> Iterator[Finding]:
     if not _is_silent(ctx):
         return
-    a = ctx.m.audio
+    a, info = ctx.m.audio, ctx.m.media.audio
+    message = ("The sound track is silent." if a.sample_peak_dbfs is None else
+               f"The sound track is practically silent (peak {a.sample_peak_dbfs:.0f} dBFS).")
+    advice = "Check the microphone is connected, unmuted and selected in the camera app; record a test first."
+    voiced = [o for o in ctx.m.other_audio if o.speech_s >= VOICED_TRACK_S and o.integrated_lufs is not None
+              and o.integrated_lufs >= ctx.t["audio.silent.lufs"]]
+    if voiced and info is not None:
+        where = ", ".join(f"track {o.track} ({o.integrated_lufs:.0f} LUFS)" for o in voiced)
+        message = (f"The sound track players play (track {info.track} of {info.tracks}) is silent; "
+                   f"the voice is on {where}.")
+        advice = ("Players and casting sites play only the first sound track: export again with the track "
+                  "that has your voice as the only one (or set it first in your editor).")
     yield Finding(
-        "audio.silent", "fail",
-        "The sound track is silent." if a.sample_peak_dbfs is None else
-        f"The sound track is practically silent (peak {a.sample_peak_dbfs:.0f} dBFS).",
-        "Check the microphone is connected, unmuted and selected in the camera app; record a test first.",
+        "audio.silent", "fail", message, advice,
         value=ctx.metrics["audio"]["integrated_lufs"], threshold=ctx.t["audio.silent.lufs"], unit="LUFS",
     )
 

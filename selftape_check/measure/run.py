@@ -21,8 +21,8 @@ from ..errors import AnalysisError
 from ..media.audio import AudioDecoder
 from ..media.frames import DecodePlan, SamplingSettings, VideoSampler, keyframe_times, plan_decode
 from ..media.memory import release_free_memory
-from ..media.probe import audio_stream, open_container, packet_end_s, two_parts, video_stream
-from ..model import Measurements, MediaInfo
+from ..media.probe import audio_stream, open_container, other_audio_streams, packet_end_s, two_parts, video_stream
+from ..model import Measurements, MediaInfo, OtherTrack
 from .audio import AudioMeter
 from .video import VideoMeter
 
@@ -132,6 +132,20 @@ class _LaterPart(threading.Thread):
         self.join()
 
 
+class _OtherAudio:
+    """An audio track beside the analyzed one: decoded and metered like it, kept only as a summary."""
+
+    def __init__(self, stream: av.AudioStream) -> None:
+        self.stream = stream
+        self.decoder = AudioDecoder(stream)
+        self.meter = AudioMeter(self.decoder.sample_rate, self.decoder.channels)
+
+    def finish(self, tracks: list) -> OtherTrack:
+        a = self.meter.finish()
+        return OtherTrack(track=tracks.index(self.stream) + 1, integrated_lufs=a.integrated_lufs,
+                          speech_s=float(a.speech.sum() * a.hop_s))
+
+
 def _split_at(plan: DecodePlan, media: MediaInfo, decoder_threads: int) -> int | None:
     """The keyframe where the later part starts (the one nearest the middle of the tape), or None to
     decode in one pass: see `media.probe.two_parts`, and a tape with no keyframe between a fifth and
@@ -159,6 +173,8 @@ def measure_container(
     vstream = video_stream(container) if media.video is not None else None
     astream = audio_stream(container) if media.audio is not None else None
     streams = [s for s in (vstream, astream) if s is not None]
+    # other audio tracks: decoded and measured only to tell whether the voice is there instead
+    others = {s.index: _OtherAudio(s) for s in (other_audio_streams(container) if astream is not None else [])}
 
     sampler = video_meter = later = None
     if vstream is not None and media.video is not None:
@@ -187,7 +203,7 @@ def measure_container(
         later.start()
     try:
         try:
-            for packet in container.demux(streams):
+            for packet in container.demux(streams + [o.stream for o in others.values()]):
                 packets += 1
                 if packets % 64 == 0:
                     if deadline is not None and time.monotonic() > deadline:
@@ -205,6 +221,10 @@ def measure_container(
                         continue
                     for block in audio_dec.feed(packet):
                         measurer.put(audio_meter.feed, block)
+                elif packet.stream.index in others and packet.size:
+                    other = others[packet.stream.index]
+                    for block in other.decoder.feed(packet):
+                        measurer.put(other.meter.feed, block)
         except av.error.FFmpegError as exc:
             # a damaged stream mid-file: keep what was measured if there is enough of it
             if packets < 2:
@@ -215,6 +235,9 @@ def measure_container(
         if audio_dec is not None:
             for block in audio_dec.feed(None):
                 measurer.put(audio_meter.feed, block)
+        for other in others.values():
+            for block in other.decoder.feed(None):
+                measurer.put(other.meter.feed, block)
     except BaseException:
         measurer.close(raise_error=False)  # this error is the one to report
         if later is not None:
@@ -241,4 +264,5 @@ def measure_container(
     return Measurements(media=media, video=video, audio=audio,
                         bad_video_packets=bad_video,
                         bad_audio_packets=audio_dec.bad_packets if audio_dec is not None else 0,
-                        data_end_s=data_end if streams else None)
+                        data_end_s=data_end if streams else None,
+                        other_audio=tuple(o.finish(list(container.streams.audio)) for o in others.values()))

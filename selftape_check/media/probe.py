@@ -123,6 +123,17 @@ def audio_stream(container: av.container.InputContainer) -> av.AudioStream | Non
     return (default or usable or [None])[0]
 
 
+MAX_OTHER_TRACKS = 3  # audio tracks measured beside the one analyzed, at most
+
+
+def other_audio_streams(container: av.container.InputContainer) -> list[av.AudioStream]:
+    """The decodable audio streams beside `audio_stream`'s (at most MAX_OTHER_TRACKS), in file order:
+    a screen recorder or a camera writing two tracks can leave the one players play silent."""
+    chosen = audio_stream(container)
+    return [s for s in container.streams.audio
+            if s is not chosen and s.codec_context is not None and s.rate and s.channels][:MAX_OTHER_TRACKS]
+
+
 def probe(path: str) -> MediaInfo:
     """Read the container's headers (and the first video frame, for rotation) without analysing."""
     with open_container(path) as container:
@@ -168,7 +179,9 @@ def probe_container(path: str, container: av.container.InputContainer, decoder_t
 
     audio = None
     if a is not None:
-        audio = AudioInfo(codec=a.codec_context.name, sample_rate=int(a.rate or 0), channels=int(a.channels or 0))
+        tracks = list(container.streams.audio)
+        audio = AudioInfo(codec=a.codec_context.name, sample_rate=int(a.rate or 0), channels=int(a.channels or 0),
+                          track=tracks.index(a) + 1, tracks=len(tracks))
         if audio.sample_rate <= 0 or audio.channels <= 0:
             raise AnalysisError("truncated", f"{path}: the audio stream has no sample rate or channels")
 

@@ -117,7 +117,8 @@ def _tape(r: Report, index: int) -> str:
         desc.append(f"{m.video.display_width}x{m.video.display_height}"
                     + (f" {m.video.fps:.0f} fps" if m.video.fps else ""))
     if m.audio is not None:
-        desc.append(f"{m.audio.sample_rate / 1000:g} kHz, {m.audio.channels} ch")
+        desc.append(f"{m.audio.sample_rate / 1000:g} kHz, {m.audio.channels} ch"
+                    + (f", sound track {m.audio.track} of {m.audio.tracks}" if m.audio.tracks > 1 else ""))
     pics = {mo.check: mo for mo in r.moments}
     out = [f'<section class="tape" id="t{index}"><h2>{name} {_badge(r.verdict)}</h2>',
            f'<div class="meta">{html.escape(" · ".join(desc))}</div>']

@@ -46,6 +46,10 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             },
             "audio": None if m.audio is None else {
                 "codec": m.audio.codec, "sample_rate": m.audio.sample_rate, "channels": m.audio.channels,
+                "track": m.audio.track, "tracks": m.audio.tracks,
+                "other_tracks": [{"track": o.track, "speech_s": round(o.speech_s, 2),
+                                  "integrated_lufs": None if o.integrated_lufs is None else round(o.integrated_lufs, 2)}
+                                 for o in report.other_audio],
             },
         }
     doc = {

@@ -32,7 +32,8 @@ def render_text(report: Report, colour: bool = False) -> str:
         fps = f" {m.video.fps:.0f} fps" if m.video.fps else ""
         desc.append(f"{m.video.display_width}x{m.video.display_height}{fps}")
     if m.audio is not None:
-        desc.append(f"{m.audio.sample_rate / 1000:g} kHz {'mono' if m.audio.channels == 1 else 'stereo'}")
+        desc.append(f"{m.audio.sample_rate / 1000:g} kHz {'mono' if m.audio.channels == 1 else 'stereo'}"
+                    + (f", sound track {m.audio.track} of {m.audio.tracks}" if m.audio.tracks > 1 else ""))
     verdict = report.verdict
     lines.append(f"{c('bold', display_path(report.path))}  ({', '.join(desc)})")
     headline = {"pass": "Casting can see your eyes and hear your voice.",
