@@ -207,3 +207,13 @@ def test_fail_on_warn(tmp_path):
     sf.write(path, np.stack([x, x], axis=1), 48000)
     assert run_cli(str(path), "--fail-on", "warn").returncode == 1
     assert run_cli(str(path), "--fail-on", "fail").returncode == 0
+
+
+def test_time_ranges_read_to_the_second_without_touching_twins():
+    from selftape_check.report.text import format_ranges
+
+    assert format_ranges([(0.1, 3.54), (4.14, 6.56)]) == "0:00\u20130:07"  # they meet at 0:04
+    assert format_ranges([(12.3, 12.4)]) == "0:12"  # a click
+    assert format_ranges([(1.0, 3.0), (5.0, 9.0), (70.2, 75.9)]) == "0:01\u20130:03, 0:05\u20130:09, 1:10\u20131:16"
+    assert format_ranges([(k * 10.0, k * 10.0 + 2) for k in range(6)]) == \
+        "0:00\u20130:02, 0:10\u20130:12, 0:20\u20130:22, 0:30\u20130:32 (+2 more)"

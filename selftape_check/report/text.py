@@ -10,8 +10,18 @@ _LABEL = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "info": "INFO"}
 
 
 def format_ranges(ranges, limit: int = 4) -> str:
-    parts = [f"{format_time(a)}\u2013{format_time(b)}" for a, b in ranges[:limit]]
-    more = len(ranges) - limit
+    """Time ranges as people read them, to the second: ranges that meet at that precision read as one
+    (0:00.1-0:03.5 and 0:04.1-0:06.6 are "0:00\u20130:07", not "0:00\u20130:04, 0:04\u20130:07"), and a
+    range within one second reads as one time ("0:04")."""
+    shown: list[list[int]] = []
+    for a, b in ranges:
+        start, end = int(round(a)), max(int(round(a)), int(round(b)))
+        if shown and start <= shown[-1][1]:
+            shown[-1][1] = max(shown[-1][1], end)
+        else:
+            shown.append([start, end])
+    parts = [format_time(a) if a == b else f"{format_time(a)}\u2013{format_time(b)}" for a, b in shown[:limit]]
+    more = len(shown) - limit
     return ", ".join(parts) + (f" (+{more} more)" if more > 0 else "")
 
 
