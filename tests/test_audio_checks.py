@@ -198,7 +198,7 @@ def test_cuts_to_near_silence_mid_phrase_are_dropouts_but_a_noise_gate_is_not(tm
     """A wireless link that drops out mutes the receiver: 120 ms of near-silence (-95 dBFS, not
     digital zero) cutting into a phrase, 30 dB and more under the room's -64 dBFS floor. A hard noise
     gate that silences the room in every pause (the same depth, switching within a millisecond) is
-    not a dropout: it closes after the voice has faded."""
+    not a dropout, nor is one that gates to digital silence: it closes after the voice has faded."""
     dry = voice(VOICES[1])
     v = with_room_tone(dry)
     at = loud_moments(dry, 3)
@@ -221,6 +221,16 @@ def test_cuts_to_near_silence_mid_phrase_are_dropouts_but_a_noise_gate_is_not(tm
     gated = np.where(open_, v, hiss)
     r, fired = check(tmp_path, gated, "gated.wav")
     assert "audio.dropouts" not in fired, r.metrics["audio"]["noise_floor_dbfs"]
+    # a gate (or an app's noise suppression) that shuts the room out to digital silence, as the ALSA
+    # sample voices do between words; the digital silence that cuts into phrases is still found
+    r, fired = check(tmp_path, np.where(open_, v, 0.0), "gated_to_zero.wav")
+    assert "audio.dropouts" not in fired, next(f for f in r.findings if f.check == "audio.dropouts").ranges
+    zeros = np.where(open_, v, 0.0)
+    for t in at:
+        zeros[int(t * SR): int((t + 0.12) * SR)] = 0.0
+    r, fired = check(tmp_path, zeros, "gated_and_cut.wav")
+    found = next(f for f in r.findings if f.check == "audio.dropouts").ranges
+    assert [round(s, 1) for s, _ in found] == [round(t, 1) for t in at]
 
 
 def test_voice_levels_quiet_and_loud(tmp_path):

@@ -170,8 +170,8 @@ def dropouts(ctx: Context) -> Iterator[Finding]:
     """Gaps inside the sound: runs of all-zero hops (digital silence) with sound on both sides, or
     sudden cuts: runs far under the room's own noise floor (a room never falls silent below its floor)
     entered and left from sound 15 dB or more over the floor, as when a wireless link or a recording
-    drops out mid-phrase and the receiver mutes. A noise gate closing in a pause does not count: it
-    closes after the voice has faded to the floor."""
+    drops out mid-phrase and the receiver mutes. A noise gate closing in a pause does not count, even
+    to digital silence: it closes after the voice has faded to the floor and opens on the voice."""
     a, t = ctx.m.audio, ctx.t
     if _is_silent(ctx):
         return
@@ -186,16 +186,28 @@ def dropouts(ctx: Context) -> Iterator[Finding]:
     def inside(s: int, e: int) -> bool:  # not leading / trailing silence, and gap-sized
         return first < s and e <= last and min_s <= (e - s) * a.hop_s <= max_s
 
-    taken = [(s, e) for s, e in runs(zero) if inside(s, e)]
     floor = ctx.metrics["audio"].get("noise_floor_dbfs")
+    edge = None if floor is None else floor + t["audio.dropouts.cut_edge_over_floor_db"]
+
+    def loud(s: int, e: int, over: float) -> tuple[bool, bool]:  # sound over `over` just before / after
+        return a.rms_dbfs[max(0, s - 2):s].max() >= over, a.rms_dbfs[e:e + 2].max() >= over
+
+    # digital silence that cuts sound off: not a noise gate (or an app's noise suppression) shutting the
+    # room out, which closes only once the sound has faded to the floor, nor a splice in a pause. Where
+    # a gate hides the room, the floor read from what is left is too high: sound within 15 dB of the
+    # voice's median level counts as cut off too
+    voice_db = float(np.median(a.rms_dbfs[a.speech])) if a.speech.any() else None
+    cut_off = edge
+    if voice_db is not None and edge is not None:
+        cut_off = min(edge, voice_db - t["audio.dropouts.cut_edge_over_floor_db"])
+    taken = [(s, e) for s, e in runs(zero) if inside(s, e) and (cut_off is None or loud(s, e, cut_off)[0])]
     if floor is not None:
         quiet = zero | (a.rms_dbfs <= min(floor - t["audio.dropouts.cut_below_floor_db"], -60.0))
-        edge = floor + t["audio.dropouts.cut_edge_over_floor_db"]
         for s, e in runs(quiet):
             if not inside(s, e) or any(s < te and ts < e for ts, te in taken):
                 continue
             # a cut to near-silence: sound well over the floor on both sides
-            if a.rms_dbfs[max(0, s - 2):s].max() >= edge and a.rms_dbfs[e:e + 2].max() >= edge:
+            if loud(s, e, edge) == (True, True):
                 taken.append((s, e))
     gaps = [(round(s * a.hop_s, 2), round(e * a.hop_s, 2)) for s, e in sorted(taken)]
     if not gaps:
