@@ -128,7 +128,8 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
        "dBFS over a -64 dBFS room found, a hard noise gate to the same depth not"),
     _S("audio.dropouts.cut_edge_over_floor_db", 15.0, "dB over the noise floor, either side of a cut", 0, 80,
        "a cut into a phrase has sound on both sides; a noise gate closes after the voice has faded to the "
-       "floor"),
+       "floor (before digital silence, sound within this of the voice's median level counts too: a gate to "
+       "zero hides the room's floor)"),
     _S("file.damaged.missing_end_s", 0.5, "s missing at the end (and 2 % of the tape)", 0, 3600,
        "less is the rounding of a stated duration; more is a take that players stop short of its end"),
     _S("audio.reader_louder.warn_db", 3.0, "dB, reader's speech loudness over the actor's", -20, 40,
