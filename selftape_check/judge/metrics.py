@@ -111,6 +111,16 @@ def speech_to_noise_db(band_dbfs: np.ndarray, pauses: np.ndarray, voiced: bool, 
     return None if speech is None else speech - noise
 
 
+def snr_pauses(a: AudioSeries, pauses: np.ndarray | None = None) -> np.ndarray:
+    """The pauses the SNR reads the background from: away from speech found in the whole band or in
+    its clearest octave, while half a second of them is left (under a babble the octave finds speech
+    everywhere); else `pauses` (`pause_mask(a)`)."""
+    clear = pause_mask(a, a.speech | band_voice_activity(a.octave_db, a.band_dbfs, a.hop_s))
+    if clear.sum() * a.hop_s >= 0.5:
+        return clear
+    return pause_mask(a) if pauses is None else pauses
+
+
 def audio_metrics(a: AudioSeries) -> dict:
     speech = a.speech
     pauses = pause_mask(a)
@@ -121,10 +131,7 @@ def audio_metrics(a: AudioSeries) -> dict:
         live = a.rms_dbfs[a.digital_zero_ratio < 0.5]
         noise_floor = float(np.percentile(live, 5)) if live.size else None
     speech_band = energy_mean_db(a.band_dbfs[speech]) if speech.any() else None
-    # the background for the SNR: away from speech found in the whole band or in its clearest octave,
-    # while half a second of it is left (under a babble the octave finds speech everywhere)
-    clear_pauses = pause_mask(a, speech | band_voice_activity(a.octave_db, a.band_dbfs, a.hop_s))
-    snr = speech_to_noise_db(a.band_dbfs, clear_pauses if clear_pauses.sum() * a.hop_s >= 0.5 else pauses,
+    snr = speech_to_noise_db(a.band_dbfs, snr_pauses(a, pauses),
                              speech.any() or (noise_floor is not None and noise_floor > -50.0), a.hop_s)
     hum = mains_hum(a.lowfreq_power)
     rt60, offsets, reverb_range = (None, 0, None)
