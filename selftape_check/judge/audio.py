@@ -167,7 +167,7 @@ def channel_imbalance(ctx: Context) -> Iterator[Finding]:
 
 @check("audio.dropouts", needs="audio")
 def dropouts(ctx: Context) -> Iterator[Finding]:
-    """Gaps inside the sound: runs of all-zero hops (digital silence) with sound on both sides, or
+    """Gaps inside the sound: runs of all-zero hops (digital silence) that cut sound off, or
     sudden cuts: runs far under the room's own noise floor (a room never falls silent below its floor)
     entered and left from sound 15 dB or more over the floor, as when a wireless link or a recording
     drops out mid-phrase and the receiver mutes. A noise gate closing in a pause does not count, even
