@@ -148,3 +148,62 @@ def test_hdr_face_reads_as_its_sdr_tape(tmp_path):
         assert v["face_visible_ratio"] == 1.0
         reads[kind] = v["face_luma_median"]
     assert reads["pq"] == pytest.approx(reads[None], abs=0.02)
+
+
+def _stamped_tape(path, audio: np.ndarray, *, start_s: float = 0.0, gap_at_s: float | None = None,
+                  gap_s: float = 0.0, clock: float = 1.0, seconds: float = 6.0, sr: int = 48000) -> None:
+    """A 6 s picture with mono AAC sound whose timestamps start at `start_s`, jump by `gap_s` at
+    `gap_at_s` (packets a recorder lost), and run `clock` times as fast as its samples (a drifting clock)."""
+    from fractions import Fraction
+
+    import av
+
+    with av.open(str(path), "w") as out:
+        v = out.add_stream("libx264", rate=30)
+        v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
+        a = out.add_stream("aac", rate=sr)
+        a.layout = "mono"
+        for i in range(int(seconds * 30)):
+            f = av.VideoFrame.from_ndarray(np.full((240, 320, 3), 120, np.uint8), format="rgb24")
+            f.pts = i
+            for p in v.encode(f):
+                out.mux(p)
+        for p in v.encode():
+            out.mux(p)
+        x = audio.astype(np.float32)
+        for i in range(0, len(x) - 1024, 1024):
+            frame = av.AudioFrame.from_ndarray(x[None, i:i + 1024], format="fltp", layout="mono")
+            t = start_s + i / sr * clock + (gap_s if gap_at_s is not None and i / sr >= gap_at_s else 0.0)
+            frame.sample_rate, frame.pts, frame.time_base = sr, int(round(t * sr)), Fraction(1, sr)
+            for p in a.encode(frame):
+                out.mux(p)
+        for p in a.encode():
+            out.mux(p)
+
+
+def test_sound_is_laid_out_on_the_tapes_timeline(tmp_path):
+    """Sound that starts 1 s after the picture (an edit, a screen recorder) plays 1 s late; 0.1 s of lost
+    packets mid-phrase play as 0.1 s of silence; a recorder clock running 0.2 % fast adds nothing.
+    Truth: a 5 s track with a voice from 1.0 to 4.0 s, on a 6 s picture."""
+    from selftape_check.testing import pink_noise, syllables
+
+    sr = 48000
+    x = pink_noise(5.0, sr, -60.0)
+    x[sr:4 * sr] += syllables(3.0, sr, -24.0)
+    cases = {"late": dict(start_s=1.0), "gap": dict(gap_at_s=2.5, gap_s=0.1), "drift": dict(clock=1.002)}
+    got = {}
+    for name, kw in cases.items():
+        _stamped_tape(tmp_path / f"{name}.mp4", x, **kw)
+        r = analyze(tmp_path / f"{name}.mp4")
+        got[name] = (r.metrics["edit"], [f for f in r.findings if f.check == "audio.dropouts"])
+    edit, drops = got["late"]  # the voice at 2.0-5.0 s of the tape (the old code: 1.0-4.0)
+    assert edit["lead_silence_s"] == pytest.approx(2.0, abs=0.06)
+    assert edit["tail_silence_s"] == pytest.approx(1.0, abs=0.06)
+    assert not drops
+    edit, drops = got["gap"]  # the voice at 1.0-4.1 s: its end moved by the gap
+    assert edit["lead_silence_s"] == pytest.approx(1.0, abs=0.06)
+    assert edit["tail_silence_s"] == pytest.approx(1.9, abs=0.06)
+    (start, end), = drops[0].ranges
+    assert start == pytest.approx(2.5, abs=0.05) and end - start == pytest.approx(0.1, abs=0.04)
+    edit, drops = got["drift"]
+    assert edit["lead_silence_s"] == pytest.approx(1.0, abs=0.06) and not drops

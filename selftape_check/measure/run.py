@@ -135,9 +135,9 @@ class _LaterPart(threading.Thread):
 class _OtherAudio:
     """An audio track beside the analyzed one: decoded and metered like it, kept only as a summary."""
 
-    def __init__(self, stream: av.AudioStream) -> None:
+    def __init__(self, stream: av.AudioStream, origin_s: float | None) -> None:
         self.stream = stream
-        self.decoder = AudioDecoder(stream)
+        self.decoder = AudioDecoder(stream, origin_s)
         self.meter = AudioMeter(self.decoder.sample_rate, self.decoder.channels)
 
     def finish(self, tracks: list) -> OtherTrack:
@@ -173,8 +173,11 @@ def measure_container(
     vstream = video_stream(container) if media.video is not None else None
     astream = audio_stream(container) if media.audio is not None else None
     streams = [s for s in (vstream, astream) if s is not None]
+    # the tape's time zero is the picture's first timestamp: the sound is laid out against it
+    origin_s = float((vstream.start_time or 0) * vstream.time_base) if vstream is not None else None
     # other audio tracks: decoded and measured only to tell whether the voice is there instead
-    others = {s.index: _OtherAudio(s) for s in (other_audio_streams(container) if astream is not None else [])}
+    others = {s.index: _OtherAudio(s, origin_s)
+              for s in (other_audio_streams(container) if astream is not None else [])}
 
     sampler = video_meter = later = None
     if vstream is not None and media.video is not None:
@@ -188,7 +191,7 @@ def measure_container(
         video_meter = VideoMeter(sampling.coverage_interval_s, "thorough" if sampling.thorough else "default")
     audio_dec = audio_meter = None
     if astream is not None and media.audio is not None:
-        audio_dec = AudioDecoder(astream)
+        audio_dec = AudioDecoder(astream, origin_s)
         audio_meter = AudioMeter(audio_dec.sample_rate, audio_dec.channels)
 
     container.seek(0)
