@@ -6,7 +6,7 @@ Everything here is a frozen dataclass (or a numpy array inside one). Serialisati
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -113,6 +113,13 @@ class VideoSeries:
     coverage_interval_s: float
     decoded_frames: int
     mode: str
+
+    def later_by(self, offset_s: float) -> VideoSeries:
+        """The same series with every time `offset_s` later (the picture starts after the sound)."""
+        if offset_s == 0:
+            return self
+        return replace(self, t_s=self.t_s + offset_s, frame_t_s=self.frame_t_s + offset_s,
+                       thumbnails=tuple((t + offset_s, jpeg) for t, jpeg in self.thumbnails))
 
 
 @dataclass(frozen=True)

@@ -151,9 +151,11 @@ def test_hdr_face_reads_as_its_sdr_tape(tmp_path):
 
 
 def _stamped_tape(path, audio: np.ndarray, *, start_s: float = 0.0, gap_at_s: float | None = None,
-                  gap_s: float = 0.0, clock: float = 1.0, seconds: float = 6.0, sr: int = 48000) -> None:
-    """A 6 s picture with mono AAC sound whose timestamps start at `start_s`, jump by `gap_s` at
-    `gap_at_s` (packets a recorder lost), and run `clock` times as fast as its samples (a drifting clock)."""
+                  gap_s: float = 0.0, clock: float = 1.0, seconds: float = 6.0, picture_start_s: float = 0.0,
+                  sr: int = 48000) -> None:
+    """A 6 s picture (from `picture_start_s`) with mono AAC sound whose timestamps start at `start_s`,
+    jump by `gap_s` at `gap_at_s` (packets a recorder lost), and run `clock` times as fast as its samples
+    (a drifting clock)."""
     from fractions import Fraction
 
     import av
@@ -165,7 +167,7 @@ def _stamped_tape(path, audio: np.ndarray, *, start_s: float = 0.0, gap_at_s: fl
         a.layout = "mono"
         for i in range(int(seconds * 30)):
             f = av.VideoFrame.from_ndarray(np.full((240, 320, 3), 120, np.uint8), format="rgb24")
-            f.pts = i
+            f.pts = i + int(round(picture_start_s * 30))
             for p in v.encode(f):
                 out.mux(p)
         for p in v.encode():
@@ -190,12 +192,14 @@ def test_sound_is_laid_out_on_the_tapes_timeline(tmp_path):
     sr = 48000
     x = pink_noise(5.0, sr, -60.0)
     x[sr:4 * sr] += syllables(3.0, sr, -24.0)
-    cases = {"late": dict(start_s=1.0), "gap": dict(gap_at_s=2.5, gap_s=0.1), "drift": dict(clock=1.002)}
-    got = {}
+    cases = {"late": dict(start_s=1.0), "gap": dict(gap_at_s=2.5, gap_s=0.1), "drift": dict(clock=1.002),
+             "early": dict(picture_start_s=1.0, seconds=5.0)}
+    got, pictures = {}, {}
     for name, kw in cases.items():
         _stamped_tape(tmp_path / f"{name}.mp4", x, **kw)
-        r = analyze(tmp_path / f"{name}.mp4")
+        r = analyze(tmp_path / f"{name}.mp4", pictures=True)
         got[name] = (r.metrics["edit"], [f for f in r.findings if f.check == "audio.dropouts"])
+        pictures[name] = r.timeline.video_t_s
     edit, drops = got["late"]  # the voice at 2.0-5.0 s of the tape (the old code: 1.0-4.0)
     assert edit["lead_silence_s"] == pytest.approx(2.0, abs=0.06)
     assert edit["tail_silence_s"] == pytest.approx(1.0, abs=0.06)
@@ -207,3 +211,8 @@ def test_sound_is_laid_out_on_the_tapes_timeline(tmp_path):
     assert start == pytest.approx(2.5, abs=0.05) and end - start == pytest.approx(0.1, abs=0.04)
     edit, drops = got["drift"]
     assert edit["lead_silence_s"] == pytest.approx(1.0, abs=0.06) and not drops
+    # the sound starts 1 s before the picture (a cut made without re-encoding): the tape starts with
+    # the sound, as players play it, and the picture's times are 1 s later
+    edit, drops = got["early"]
+    assert edit["lead_silence_s"] == pytest.approx(1.0, abs=0.06) and not drops
+    assert pictures["early"][0] == pytest.approx(1.0, abs=0.05) and pictures["late"][0] == pytest.approx(0.0, abs=0.05)

@@ -30,6 +30,7 @@ TRIM_EVERY_PACKETS = 4096  # about 20-40 s of a typical tape
 QUEUE_BYTES = 32 * 2**20  # decoded pictures waiting to be measured, at most (bounded memory at any size)
 QUEUE_ITEMS = 64  # and at most this many frames or sound blocks
 SPLIT_SHARE = 0.5  # where the later part of the video starts, as a share of the duration
+EARLY_SOUND_S = 0.1  # sound starting this much before the picture starts the tape (less is encoder priming)
 
 
 class _Measurer:
@@ -173,8 +174,14 @@ def measure_container(
     vstream = video_stream(container) if media.video is not None else None
     astream = audio_stream(container) if media.audio is not None else None
     streams = [s for s in (vstream, astream) if s is not None]
-    # the tape's time zero is the picture's first timestamp: the sound is laid out against it
-    origin_s = float((vstream.start_time or 0) * vstream.time_base) if vstream is not None else None
+    # one timeline, as players lay it out: time zero is where the first stream starts (the sound, when
+    # it starts well before the picture; a few ms of encoder priming do not count), and the sound is
+    # placed against it from its timestamps
+    starts = {s: float((s.start_time or 0) * s.time_base) for s in streams}
+    origin_s = starts[vstream] if vstream is not None else None
+    if vstream is not None and astream is not None and starts[astream] < origin_s - EARLY_SOUND_S:
+        origin_s = starts[astream]
+    picture_late_s = starts[vstream] - origin_s if vstream is not None else 0.0
     # other audio tracks: decoded and measured only to tell whether the voice is there instead
     others = {s.index: _OtherAudio(s, origin_s)
               for s in (other_audio_streams(container) if astream is not None else [])}
@@ -260,7 +267,7 @@ def measure_container(
         decoded += later.sampler.decoded_frames
         bad_video += later.sampler.bad_packets
 
-    video = video_meter.finish(decoded) if video_meter is not None else None
+    video = video_meter.finish(decoded).later_by(picture_late_s) if video_meter is not None else None
     audio = audio_meter.finish() if audio_meter is not None else None
     if video is not None and len(video.t_s) == 0 and (audio is None or audio.duration_s == 0):
         raise AnalysisError("truncated", f"{media.path}: no frame or sound could be decoded")
