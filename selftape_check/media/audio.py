@@ -24,8 +24,8 @@ MAX_GAP_S = 600.0  # a jump longer than this is a broken timestamp, not a gap
 
 class AudioDecoder:
     def __init__(self, stream: av.AudioStream, origin_s: float | None = None) -> None:
-        """`origin_s`: the tape's time zero in seconds of this stream's timestamps (the picture's first
-        timestamp); None: the stream's own first timestamp."""
+        """`origin_s`: the tape's time zero in seconds of this stream's timestamps (where the first of
+        the picture and the sound starts); None: this stream's own first timestamp."""
         self.stream = stream
         self.sample_rate = int(stream.rate)
         self.bad_packets = 0  # packets the decoder refused or flagged as damaged
@@ -37,7 +37,7 @@ class AudioDecoder:
         )
         self._origin = origin_s
         self._next_s: float | None = None  # where the previous frame ended, s of tape time
-        self._drop = 0  # samples still to drop (sound that starts before the picture)
+        self._drop = 0  # samples still to drop (sound before the tape's time zero)
 
     def _place(self, frame: av.AudioFrame) -> int:
         """Silence to put before this frame (samples), from its timestamp; sets samples to drop when
@@ -51,7 +51,7 @@ class AudioDecoder:
         first, expected = self._next_s is None, self._next_s or 0.0
         self._next_s = t + frame.samples / (frame.sample_rate or self.sample_rate)
         if first and t <= -GAP_S:
-            self._drop = int(round(-t * self.sample_rate))  # sound before the picture is not played
+            self._drop = int(round(-t * self.sample_rate))  # encoder priming before time zero
         jump = t - expected
         if GAP_S <= jump <= MAX_GAP_S:
             self.inserted_s += jump
@@ -68,8 +68,8 @@ class AudioDecoder:
         for frame in frames:
             self.bad_packets += bool(frame.is_corrupt)
             silence = self._place(frame)
-            if silence:
-                yield np.zeros((silence, self.channels), dtype=np.float32)
+            for start in range(0, silence, self.sample_rate):  # in 1 s blocks: memory stays bounded
+                yield np.zeros((min(self.sample_rate, silence - start), self.channels), dtype=np.float32)
             frame.pts = None  # let the resampler run on sample counts alone (no drift compensation)
             for out in self._resampler.resample(frame):
                 yield from self._emit(out)
