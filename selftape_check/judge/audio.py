@@ -189,8 +189,11 @@ def dropouts(ctx: Context) -> Iterator[Finding]:
     floor = ctx.metrics["audio"].get("noise_floor_dbfs")
     edge = None if floor is None else floor + t["audio.dropouts.cut_edge_over_floor_db"]
 
-    def loud(s: int, e: int, over: float) -> tuple[bool, bool]:  # sound over `over` just before / after
-        return a.rms_dbfs[max(0, s - 2):s].max() >= over, a.rms_dbfs[e:e + 2].max() >= over
+    def before(s: int) -> float:  # the level just before a run (`inside` keeps s >= 1)
+        return float(a.rms_dbfs[max(0, s - 2):s].max())
+
+    def after(e: int) -> float:  # the level just after a run (`inside` keeps e before the end)
+        return float(a.rms_dbfs[e:e + 2].max())
 
     # digital silence that cuts sound off: not a noise gate (or an app's noise suppression) shutting the
     # room out, which closes only once the sound has faded to the floor, nor a splice in a pause. Where
@@ -200,14 +203,14 @@ def dropouts(ctx: Context) -> Iterator[Finding]:
     cut_off = edge
     if voice_db is not None and edge is not None:
         cut_off = min(edge, voice_db - t["audio.dropouts.cut_edge_over_floor_db"])
-    taken = [(s, e) for s, e in runs(zero) if inside(s, e) and (cut_off is None or loud(s, e, cut_off)[0])]
+    taken = [(s, e) for s, e in runs(zero) if inside(s, e) and (cut_off is None or before(s) >= cut_off)]
     if floor is not None:
         quiet = zero | (a.rms_dbfs <= min(floor - t["audio.dropouts.cut_below_floor_db"], -60.0))
         for s, e in runs(quiet):
             if not inside(s, e) or any(s < te and ts < e for ts, te in taken):
                 continue
             # a cut to near-silence: sound well over the floor on both sides
-            if loud(s, e, edge) == (True, True):
+            if before(s) >= edge and after(e) >= edge:
                 taken.append((s, e))
     gaps = [(round(s * a.hop_s, 2), round(e * a.hop_s, 2)) for s, e in sorted(taken)]
     if not gaps:

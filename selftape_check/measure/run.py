@@ -136,14 +136,14 @@ class _LaterPart(threading.Thread):
 class _OtherAudio:
     """An audio track beside the analyzed one: decoded and metered like it, kept only as a summary."""
 
-    def __init__(self, stream: av.AudioStream, origin_s: float | None) -> None:
-        self.stream = stream
+    def __init__(self, stream: av.AudioStream, track: int, origin_s: float | None) -> None:
+        self.stream, self.track = stream, track
         self.decoder = AudioDecoder(stream, origin_s)
         self.meter = AudioMeter(self.decoder.sample_rate, self.decoder.channels)
 
-    def finish(self, tracks: list) -> OtherTrack:
+    def finish(self) -> OtherTrack:
         a = self.meter.finish()
-        return OtherTrack(track=tracks.index(self.stream) + 1, integrated_lufs=a.integrated_lufs,
+        return OtherTrack(track=self.track, integrated_lufs=a.integrated_lufs,
                           speech_s=float(a.speech.sum() * a.hop_s))
 
 
@@ -183,7 +183,8 @@ def measure_container(
         origin_s = starts[astream]
     picture_late_s = starts[vstream] - origin_s if vstream is not None else 0.0
     # other audio tracks: decoded and measured only to tell whether the voice is there instead
-    others = {s.index: _OtherAudio(s, origin_s)
+    tracks = list(container.streams.audio)
+    others = {s.index: _OtherAudio(s, tracks.index(s) + 1, origin_s)
               for s in (other_audio_streams(container) if astream is not None else [])}
 
     sampler = video_meter = later = None
@@ -275,4 +276,4 @@ def measure_container(
                         bad_video_packets=bad_video,
                         bad_audio_packets=audio_dec.bad_packets if audio_dec is not None else 0,
                         data_end_s=data_end if streams else None,
-                        other_audio=tuple(o.finish(list(container.streams.audio)) for o in others.values()))
+                        other_audio=tuple(o.finish() for o in others.values()))
