@@ -198,6 +198,51 @@ def test_webm_written_live_without_a_duration(tmp_path):
     assert written_live["metrics"]["video"]["frames_analyzed"] == stated["metrics"]["video"]["frames_analyzed"]
 
 
+def _live_webm(path, intervals_ms: list[int]) -> float:
+    """A VP9 WebM as a browser writes it live: 1 ms timestamps, frames at the given intervals (a
+    variable rate), no default frame duration in the track header. Returns the true average frame rate
+    (frames over the span of their timestamps)."""
+    from fractions import Fraction
+
+    with av.open(str(path), "w") as out:
+        v = out.add_stream("libvpx-vp9", rate=1000)
+        v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
+        t = 0
+        for i, step in enumerate(intervals_ms):
+            f = av.VideoFrame.from_ndarray(np.full((240, 320, 3), (60 + 3 * i) % 255, np.uint8), format="rgb24")
+            f.pts, f.time_base = t, Fraction(1, 1000)
+            for packet in v.encode(f):
+                out.mux(packet)
+            t += step
+        for packet in v.encode():
+            out.mux(packet)
+    data = bytearray(path.read_bytes())
+    at = data.find(b"\x23\xe3\x83")  # DefaultDuration (EBML id 0x23E383): gone, as in MediaRecorder's files
+    total = 4 + (data[at + 3] & 0x7F)
+    data[at:at + total] = bytes([0xEC, 0x80 | (total - 2)]) + bytes(total - 2)  # a Void element of its size
+    path.write_bytes(bytes(data))
+    return (len(intervals_ms) - 1) / (sum(intervals_ms[:-1]) / 1000)
+
+
+def test_frame_rate_of_a_webm_written_live(tmp_path):
+    """A browser's WebM states no average frame rate, and its nominal one is its 1 ms time base: the
+    tape read as 1000 fps (a low rate never found, one frame taken as 1 ms long). The rate is counted
+    from the packets' timestamps: 24.2 fps (variable) and 12.0 fps within 0.2 of the truth; only the
+    second is too low."""
+    rng = np.random.default_rng(0)
+    fine = _live_webm(tmp_path / "fine.webm", [int(x) for x in rng.choice([33, 50, 50, 33, 42], 120)])
+    choppy = _live_webm(tmp_path / "choppy.webm", [83] * 60)
+    with av.open(str(tmp_path / "fine.webm")) as c:
+        assert c.streams.video[0].average_rate is None and float(c.streams.video[0].guessed_rate) == 1000
+    doc = check_outcome(tmp_path / "fine.webm")
+    assert doc["media"]["video"]["fps"] == pytest.approx(fine, abs=0.2) and 23.5 < fine < 25
+    assert "video.low_frame_rate" not in [f["check"] for f in doc["findings"]]
+    doc = check_outcome(tmp_path / "choppy.webm")
+    assert doc["media"]["video"]["fps"] == pytest.approx(choppy, abs=0.2)
+    (low,) = [f for f in doc["findings"] if f["check"] == "video.low_frame_rate"]
+    assert low["severity"] == "fail"
+
+
 def test_keyframes_counted_from_the_packets_include_the_first(tmp_path):
     """WebM's cues list few keyframes, so they are counted from the packets, after the probe has read
     the first frame: counted from there, the first keyframe was lost and every run of the plan started

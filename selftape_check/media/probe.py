@@ -160,10 +160,9 @@ def probe_container(path: str, container: av.container.InputContainer, decoder_t
             raise AnalysisError("truncated", f"{path}: the video stream has no picture size")
         if width * height > MAX_PIXELS:
             raise AnalysisError("too_large", f"{path}: {width}x{height} video is larger than this tool accepts")
-        rate = vs.average_rate or vs.guessed_rate or vs.base_rate
-        fps = float(rate) if rate else None
-        if fps is not None and not (0.1 <= fps <= 1000):
-            fps = None
+        fps = float(vs.average_rate) if vs.average_rate else None
+        if fps is None or not (MIN_FPS <= fps <= MAX_FPS):
+            fps = _fps_from_packets(container, vs)
         # above 4K each frame in flight in a frame-threaded decoder costs 50 MB and more: decode on one
         # thread there so memory stays bounded
         threads = 1 if width * height > LARGE_PIXELS else decoder_threads
@@ -197,6 +196,33 @@ def packet_end_s(packet: av.Packet) -> float:
     if ts is None or packet.time_base is None:
         return 0.0
     return float((ts - (packet.stream.start_time or 0) + (packet.duration or 0)) * packet.time_base)
+
+
+MIN_FPS, MAX_FPS = 0.1, 480.0  # a stated average frame rate outside this is not believed
+FPS_PACKETS = 300  # packets whose timestamps give the frame rate when the container states none
+
+
+def _fps_from_packets(container: av.container.InputContainer, stream: av.VideoStream) -> float | None:
+    """The average frame rate over the first FPS_PACKETS video packets (about 10 s): frames over the
+    span of their timestamps. A WebM written live (browsers' MediaRecorder) states no average rate, and
+    its nominal rate is its 1 ms time base (1000 fps); a phone that drops frames in low light records a
+    variable rate. Demux only, no decoding; None without two timestamps."""
+    stamps: list[int] = []
+    try:
+        for packet in container.demux(stream):
+            ts = packet.pts if packet.pts is not None else packet.dts
+            if ts is not None and packet.size:
+                stamps.append(ts)
+                if len(stamps) >= FPS_PACKETS:
+                    break
+    except av.error.FFmpegError:
+        pass  # a damaged stream: the packets before the damage say enough
+    container.seek(0)
+    if len(stamps) < 2 or max(stamps) <= min(stamps) or stream.time_base is None:
+        return None
+    span_s = float((max(stamps) - min(stamps)) * stream.time_base)
+    fps = (len(stamps) - 1) / span_s
+    return fps if MIN_FPS <= fps <= MAX_FPS else None
 
 
 def _duration_s(container: av.container.InputContainer, streams: list) -> float:
