@@ -216,3 +216,30 @@ def test_sound_is_laid_out_on_the_tapes_timeline(tmp_path):
     edit, drops = got["early"]
     assert edit["lead_silence_s"] == pytest.approx(1.0, abs=0.06) and not drops
     assert pictures["early"][0] == pytest.approx(1.0, abs=0.05) and pictures["late"][0] == pytest.approx(0.0, abs=0.05)
+
+
+def test_plan_decodes_a_very_long_keyframe_interval_through():
+    """One keyframe in a 3-minute tape (a browser's recording): the fill budget (15 %) alone would show
+    only its first 27 s. A keyframe interval the budget leaves unseen for more than 10 s is decoded
+    through; intervals of 10 s keep their share of the budget."""
+    plan = plan_decode([0.0], 180.0, 30.0, SamplingSettings())
+    assert plan.run_end_s[0] == pytest.approx(180.0)
+    assert plan.coverage_times_s[-1] >= 179.0 and len(plan.coverage_times_s) >= 175
+    keys = [0.0, 10.0, 20.0, 30.0, 40.0, 50.0]
+    plan = plan_decode(keys, 60.0, 30.0, SamplingSettings())
+    assert all(e - k < 10.0 for k, e in zip(plan.key_times_s, plan.run_end_s))
+
+
+def test_a_tape_with_one_keyframe_is_seen_to_its_end(tmp_path):
+    """A 24 s tape with a single keyframe whose face goes dark from 16 s on (luma set to a quarter):
+    default sampling finds the dark face there (the old plan decoded its first 3.6 s only)."""
+    face = load_rgb("photo_fr_obama.jpg")
+    lit = place_on_wall(face, (640, 360), height_share=0.6)
+    dark = (lit.astype(np.float32) * 0.25).astype(np.uint8)
+    frames = [lit] * (16 * 25) + [dark] * (8 * 25)
+    path = tmp_path / "one_key.mp4"
+    write_tape(str(path), frames, 25, None, gop=len(frames) + 1)
+    report = analyze(path)
+    assert report.metrics["video"]["frames_analyzed"] >= 22
+    (dark_range,) = [f for f in report.findings if f.check == "face.underexposed"][0].ranges
+    assert dark_range[0] == pytest.approx(16.0, abs=1.1) and dark_range[1] == pytest.approx(24.0, abs=0.1)

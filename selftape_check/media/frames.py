@@ -4,7 +4,8 @@ Full decoding is the speed wall (6-12x real time at 1080p on two cores), so the 
 
 * **coverage** frames spread over the whole tape (about one per `coverage_interval_s`): every keyframe
   (cheap: decoded on its own), and where keyframes are sparse the frames just after a keyframe, found
-  by decoding forward from it within a frame budget;
+  by decoding forward from it within a frame budget; a keyframe interval the budget would leave unseen
+  for more than `max_unseen_s` (10 s) is decoded through, so no long stretch of the picture goes unseen;
 * **runs** of consecutive frames at a few points (`burst_count` runs of `burst_s`), started at a
   keyframe, for what needs motion: flicker, shake, freeze;
 * a **glance** of `glance_s` (the keyframe and the 3-4 frames after it) after every keyframe, for
@@ -44,6 +45,7 @@ class SamplingSettings:
     burst_count_per_min: float = 4.0  # runs of consecutive frames per minute of tape (min 3, max 24)
     burst_s: float = 1.0  # length of each run
     fill_budget_ratio: float = 0.15  # share of all frames we may decode to fill sparse-keyframe gaps
+    max_unseen_s: float = 10.0  # a keyframe interval that the budget leaves unseen longer than this is decoded whole
     glance_s: float = 0.15  # consecutive frames decoded after every keyframe (mouth movement)
 
 
@@ -164,6 +166,10 @@ def plan_decode(key_times_s: list[float], duration_s: float, fps: float, s: Samp
         per_gap_s = budget_s / len(sparse)
         for i in sparse:
             ends[i] = min(gop_end[i], key_times_s[i] + per_gap_s)
+            if gop_end[i] - ends[i] > s.max_unseen_s:
+                # a very long keyframe interval (a browser's or a screen recorder's file may have one
+                # keyframe in all): decoding it through is the only way to see what it holds
+                ends[i] = gop_end[i]
 
     # glances: a few frames after every keyframe
     for i in range(n):
