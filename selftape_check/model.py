@@ -25,14 +25,19 @@ class VideoInfo:
     rotation: int  # degrees the picture is turned for display: 0, 90, 180, 270
     fps: float | None
     frame_count: int | None
+    pixel_aspect: float = 1.0  # sample aspect ratio: a stored pixel is shown this many times as wide as tall
+
+    @property
+    def _shown_width(self) -> int:  # the stored picture's width on screen, before rotation
+        return max(1, round(self.width * self.pixel_aspect))
 
     @property
     def display_width(self) -> int:
-        return self.height if self.rotation in (90, 270) else self.width
+        return self.height if self.rotation in (90, 270) else self._shown_width
 
     @property
     def display_height(self) -> int:
-        return self.width if self.rotation in (90, 270) else self.height
+        return self._shown_width if self.rotation in (90, 270) else self.height
 
 
 @dataclass(frozen=True)

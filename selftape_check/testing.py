@@ -132,6 +132,7 @@ def write_tape(
     crf: int = 26,
     gop: int | None = None,
     rotation: int = 0,
+    pixel_aspect: Fraction | None = None,
     video_codec: str = "libx264",
     pix_fmt: str = "yuv420p",
     audio_codec: str = "aac",
@@ -142,7 +143,8 @@ def write_tape(
     """Encode RGB uint8 frames and float audio (samples,) or (samples, channels) in -1..1.
 
     `rotation` stores a display matrix (what phones do): the picture plays turned by that many
-    degrees clockwise. `gop` is the keyframe interval in frames (phones: about one second).
+    degrees clockwise. `pixel_aspect` stores a sample aspect ratio (anamorphic video: the frames given
+    are the stored, squeezed pictures). `gop` is the keyframe interval in frames (phones: about one second).
     """
     import av
 
@@ -167,6 +169,8 @@ def write_tape(
         vstream.codec_context.options = opts
         if rotation:
             vstream.set_display_rotation(-rotation)
+        if pixel_aspect:
+            vstream.codec_context.sample_aspect_ratio = pixel_aspect
 
         def chain() -> Iterable[np.ndarray]:
             yield first

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+import cv2
 import numpy as np
 import pytest
 
@@ -9,7 +12,8 @@ from selftape_check import analyze
 from selftape_check.measure.faces import cascade
 from selftape_check.media.frames import SamplingSettings, plan_decode
 from selftape_check.media.probe import probe
-from selftape_check.testing import place_on_wall, write_tape
+from selftape_check.report import report_to_dict
+from selftape_check.testing import place_on_wall, room, write_tape
 
 from .conftest import SAMPLES, load_rgb
 
@@ -243,3 +247,65 @@ def test_a_tape_with_one_keyframe_is_seen_to_its_end(tmp_path):
     assert report.metrics["video"]["frames_analyzed"] >= 22
     (dark_range,) = [f for f in report.findings if f.check == "face.underexposed"][0].ranges
     assert dark_range[0] == pytest.approx(16.0, abs=1.1) and dark_range[1] == pytest.approx(24.0, abs=0.1)
+
+
+def _squeezed(picture: np.ndarray, pixel_aspect: Fraction) -> np.ndarray:
+    """The picture as anamorphic video stores it: as wide as shown / pixel aspect (even width)."""
+    h, w = picture.shape[:2]
+    return cv2.resize(picture, (round(w / pixel_aspect / 2) * 2, h), interpolation=cv2.INTER_AREA)
+
+
+def test_non_square_pixels_are_measured_at_the_shape_they_play(tmp_path):
+    # stored 540x720 with pixels shown 16:9 as wide as tall: it plays as 960x720, landscape
+    shown = room((960, 720), seed=3)
+    path = tmp_path / "anamorphic.mp4"
+    write_tape(str(path), [_squeezed(shown, Fraction(16, 9))] * 10, 25, None, pixel_aspect=Fraction(16, 9))
+    v = probe(str(path)).video
+    assert (v.width, v.height) == (540, 720)
+    assert v.pixel_aspect == pytest.approx(16 / 9)
+    assert (v.display_width, v.display_height) == (960, 720)
+    report = analyze(path)
+    assert "video.portrait" not in [f.check for f in report.findings]  # the old code read 540x720: vertical
+    assert report_to_dict(report)["media"]["video"]["pixel_aspect"] == pytest.approx(1.7778)
+
+
+def test_square_is_not_vertical(tmp_path):
+    path = tmp_path / "square.mp4"
+    write_tape(str(path), [room((698, 700), seed=2)] * 5, 25, None)
+    assert "video.portrait" not in [f.check for f in analyze(path).findings]
+
+
+@pytest.mark.parametrize("pixel_aspect", [Fraction(4, 3), Fraction(16, 9), Fraction(2, 3)])
+def test_anamorphic_face_is_found_and_framed_as_shown(tmp_path, pixel_aspect):
+    # a 1280x720 picture stored with non-square pixels (HDV: 960x720 at 4:3): the stored face is
+    # squeezed or stretched, and must be measured as it plays. The old code measured the stored
+    # picture: face height 0.171 / 0.153 / 0.237 of the frame for 0.189, and at 2:3 no eyes found.
+    shown = place_on_wall(load_rgb("photo_fr_obama.jpg"), (1280, 720), height_share=0.7)
+    square, anamorphic = tmp_path / "square.mp4", tmp_path / "anamorphic.mp4"
+    write_tape(str(square), [shown] * 25, 25, None)
+    write_tape(str(anamorphic), [_squeezed(shown, pixel_aspect)] * 25, 25, None, pixel_aspect=pixel_aspect)
+    a, b = analyze(square), analyze(anamorphic)
+    assert (b.media.video.display_width, b.media.video.display_height) == (1280, 720)
+    mv_a, mv_b = a.metrics["video"], b.metrics["video"]
+    assert mv_b["face_visible_ratio"] >= 0.9
+    assert mv_b["face_height_median"] == pytest.approx(mv_a["face_height_median"], abs=0.01)
+    assert mv_b["face_center_x_median"] == pytest.approx(mv_a["face_center_x_median"], abs=0.01)
+    assert mv_b["eyes_visible_ratio"] == pytest.approx(mv_a["eyes_visible_ratio"], abs=0.1)
+
+
+def test_surround_sound_with_the_voice_on_the_centre_channel(tmp_path):
+    # an editor's 5.1 export: the voice on the centre channel only. It plays from both speakers of a
+    # stereo downmix, so it is neither silent nor one-sided; the header names the layout
+    from selftape_check.report import render_text
+    from selftape_check.testing import syllables
+
+    voice = syllables(6.0, 48000, rms_dbfs=-24.0)
+    six = np.zeros((len(voice), 6), dtype=np.float32)
+    six[:, 2] = voice  # FL FR FC LFE BL BR
+    path = tmp_path / "surround.mp4"
+    write_tape(str(path), [room((640, 360))] * 150, 25, six)
+    report = analyze(path)
+    assert report.media.audio.channels == 6
+    checks = [f.check for f in report.findings]
+    assert "audio.silent" not in checks and "audio.channel_imbalance" not in checks
+    assert "48 kHz 5.1" in render_text(report)

@@ -10,18 +10,21 @@ from ..model import Finding
 from ..timeline import close_gaps, merge_ranges, runs, sampled_ranges
 from .registry import Context, check
 
+SQUARE_TOLERANCE = 1.02  # a shape within 2 % of square is square (sizes rounded to even pixels)
+
 
 @check("video.portrait", needs="video")
 def portrait(ctx: Context) -> Iterator[Finding]:
     vi = ctx.m.media.video
-    if vi.display_height <= vi.display_width:
+    if vi.display_height <= vi.display_width * SQUARE_TOLERANCE:  # square (1:1) is not vertical
         return
     by_meta = " (the phone stored it sideways and marked it rotated)" if vi.rotation in (90, 270) else ""
     yield Finding(
         "video.portrait", "warn",
         f"The tape plays vertical ({vi.display_width}x{vi.display_height}){by_meta}.",
         "Turn the phone sideways and record in landscape (16:9), unless the casting call asks for vertical.",
-        value=round(vi.display_height / vi.display_width, 3), threshold=1.0, unit="height / width as displayed",
+        value=round(vi.display_height / vi.display_width, 3), threshold=SQUARE_TOLERANCE,
+        unit="height / width as displayed",
     )
 
 

@@ -258,7 +258,7 @@ class VideoMeter:
         c = self.cov
         h, w = f.luma.shape
         native = f.native_luma if f.native_luma is not None else f.luma
-        k = native.shape[1] / w  # analysis -> native pixels
+        kx, ky = native.shape[1] / w, native.shape[0] / h  # analysis -> native pixels (differ for non-square pixels)
         box = self.tracker.detect(f.luma)
         c["t"].append(f.t_s)
         if f.rgb_small is not None:
@@ -304,7 +304,7 @@ class VideoMeter:
         c["eyes"].append(self.tracker.eyes_visible(f.luma, box))
         face_u8 = f.luma[box.y: box.y + box.h, box.x: box.x + box.w]
         c["sharp"].append(laplacian_variance(_fixed_width(face_u8, SHARPNESS_WIDTH)))
-        c["noise"].append(immerkaer_sigma(native[round(iy0 * k): round(iy1 * k), round(ix0 * k): round(ix1 * k)]))
+        c["noise"].append(immerkaer_sigma(native[round(iy0 * ky): round(iy1 * ky), round(ix0 * kx): round(ix1 * kx)]))
 
     def finish(self, decoded_frames: int) -> VideoSeries:
         c, fr = self.cov, self.frames

@@ -60,7 +60,7 @@ class DecodedFrame:
     run: int  # run id (consecutive frames); -1 for an isolated keyframe
     coverage: bool  # chosen as a coverage sample
     luma: np.ndarray | None = None  # uint8, long side <= ANALYSIS_LONG_SIDE
-    native_luma: np.ndarray | None = None  # uint8, full resolution
+    native_luma: np.ndarray | None = None  # uint8, full resolution (stored pixels: not made square)
     rgb_small: np.ndarray | None = None  # uint8 (h, THUMB_W, 3) RGB, for colour balance
     plane: np.ndarray | None = None  # the decoded Y plane as stored (a view: valid while this frame is used)
     rotation: int = 0
@@ -98,22 +98,24 @@ class SampledFrame:
     coverage: bool
     run: int
     rotation: int
+    pixel_aspect: float = 1.0
 
     def decoded(self) -> DecodedFrame:
         """The thumbnail (and, for a coverage frame, the analysis luma and small RGB copy), in display
-        orientation. Separate from decoding so that it can run beside the decoder (measure.run)."""
-        frame, t, rot = self.frame, self.t_s, self.rotation
+        orientation and shape (non-square pixels made square). Separate from decoding so that it can
+        run beside the decoder (measure.run)."""
+        frame, t, rot, aspect = self.frame, self.t_s, self.rotation, self.pixel_aspect
         y = _y_plane(frame)
         full = frame.format.name.startswith("yuvj") or int(getattr(frame, "color_range", 0) or 0) == 2
         if not self.coverage:
-            return DecodedFrame(t_s=t, thumb=_to_display(thumbnail(y), rot), full_range=full, run=self.run,
-                                coverage=False, plane=y, rotation=rot, key=bool(frame.key_frame),
+            return DecodedFrame(t_s=t, thumb=_to_display(thumbnail(y, aspect), rot), full_range=full,
+                                run=self.run, coverage=False, plane=y, rotation=rot, key=bool(frame.key_frame),
                                 corrupt=bool(frame.is_corrupt))
-        small = analysis_luma(y)
+        small = analysis_luma(y, aspect)
         return DecodedFrame(
             t_s=t, thumb=_to_display(thumbnail(small), rot), full_range=full, run=self.run, coverage=True,
             luma=_to_display(small, rot), native_luma=y if rot == 0 else _to_display(y, rot),
-            rgb_small=_to_display(_rgb_thumbnail(frame, y, full), rot), plane=y, rotation=rot,
+            rgb_small=_to_display(_rgb_thumbnail(frame, y, full, aspect), rot), plane=y, rotation=rot,
             key=bool(frame.key_frame), corrupt=bool(frame.is_corrupt),
         )
 
@@ -220,28 +222,32 @@ def _y_plane(frame: av.VideoFrame) -> np.ndarray:
     return np.frombuffer(plane, dtype=np.uint8).reshape(-1, plane.line_size)[: frame.height, : frame.width]
 
 
-def thumbnail(y: np.ndarray) -> np.ndarray:
+def thumbnail(y: np.ndarray, pixel_aspect: float = 1.0) -> np.ndarray:
     """A THUMB_W-wide copy for per-frame statistics: strided subsampling to ~2x, then area averaging."""
     h, w = y.shape
     step = max(1, w // (2 * THUMB_W))
     sub = y[::step, ::step]
-    th = max(1, round(h * THUMB_W / w))
+    th = max(1, round(h * THUMB_W / (w * pixel_aspect)))
     return cv2.resize(sub, (THUMB_W, th), interpolation=cv2.INTER_AREA)
 
 
-def analysis_luma(y: np.ndarray) -> np.ndarray:
+def analysis_luma(y: np.ndarray, pixel_aspect: float = 1.0) -> np.ndarray:
+    """The luma at the analysis size (long side at most ANALYSIS_LONG_SIDE), with square pixels: a face
+    stored squeezed (anamorphic video) is measured as it is shown."""
     h, w = y.shape
-    scale = ANALYSIS_LONG_SIDE / max(w, h)
-    if scale >= 1.0:
+    shown_w = w * pixel_aspect
+    scale = min(1.0, ANALYSIS_LONG_SIDE / max(shown_w, h))
+    if scale >= 1.0 and pixel_aspect == 1.0:
         return np.ascontiguousarray(y)
-    return cv2.resize(y, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    size = (max(1, round(shown_w * scale)), max(1, round(h * scale)))
+    return cv2.resize(y, size, interpolation=cv2.INTER_AREA if scale < 1.0 or pixel_aspect < 1.0 else cv2.INTER_LINEAR)
 
 
-def _rgb_thumbnail(frame: av.VideoFrame, y: np.ndarray, full_range: bool) -> np.ndarray:
+def _rgb_thumbnail(frame: av.VideoFrame, y: np.ndarray, full_range: bool, pixel_aspect: float = 1.0) -> np.ndarray:
     """A THUMB_W-wide RGB copy from the decoded planes (subsampled, then converted with OpenCV). A
     swscale conversion per frame was tried first: over a 2-hour tape it grew the heap by 60 MB."""
     h, w = y.shape
-    th = max(2, round(h * THUMB_W / w))
+    th = max(2, round(h * THUMB_W / (w * pixel_aspect)))
 
     def small(plane: np.ndarray) -> np.ndarray:
         step = max(1, plane.shape[1] // (2 * THUMB_W))
@@ -278,10 +284,12 @@ class VideoSampler:
     passed over, so two samplers, each on its own demuxer, can decode the two halves of a tape side by
     side (measure.run). A run is numbered by the index of the keyframe it starts at."""
 
-    def __init__(self, stream: av.VideoStream, plan: DecodePlan, rotation: int, keys: range | None = None) -> None:
+    def __init__(self, stream: av.VideoStream, plan: DecodePlan, rotation: int, keys: range | None = None,
+                 *, pixel_aspect: float = 1.0) -> None:
         self.stream = stream
         self.plan = plan
         self.rotation = rotation
+        self.pixel_aspect = pixel_aspect
         self.keys = keys if keys is not None else range(0, 1 << 62)
         self.tb = float(stream.time_base)
         self.start = stream.start_time or 0
@@ -358,4 +366,4 @@ class VideoSampler:
             if self._cov_i < len(self._coverage) and abs(self._coverage[self._cov_i] - t) <= 0.5 / 30 + 1e-6:
                 self._cov_i += 1
                 coverage = True
-            yield SampledFrame(frame, t, coverage, run, self.rotation)
+            yield SampledFrame(frame, t, coverage, run, self.rotation, self.pixel_aspect)

@@ -173,7 +173,7 @@ def probe_container(path: str, container: av.container.InputContainer, decoder_t
         rotation = _rotation_of_first_frame(container, vs, threads)
         video = VideoInfo(
             codec=cc.name, width=width, height=height, rotation=rotation, fps=fps,
-            frame_count=int(vs.frames) if vs.frames else None,
+            frame_count=int(vs.frames) if vs.frames else None, pixel_aspect=_pixel_aspect(vs),
         )
 
     audio = None
@@ -196,6 +196,21 @@ def packet_end_s(packet: av.Packet) -> float:
     if ts is None or packet.time_base is None:
         return 0.0
     return float((ts - (packet.stream.start_time or 0) + (packet.duration or 0)) * packet.time_base)
+
+
+MIN_SAR, MAX_SAR = 0.25, 4.0  # a stated pixel aspect outside this is not believed (broken headers)
+
+
+def _pixel_aspect(stream: av.VideoStream) -> float:
+    """The sample (pixel) aspect ratio the picture is shown with: the container's, else the codec's,
+    as players choose (FFmpeg's av_guess_sample_aspect_ratio). Anamorphic video stores a wide picture
+    in fewer columns: HDV 1440x1080 and DVCPRO HD 1280x1080 play as 1920x1080, DV 720x480 as 640x480 or
+    (widescreen) 853x480, and some phone apps and editors export non-square pixels. 1.0 when unset."""
+    for sar in (stream.sample_aspect_ratio, stream.codec_context.sample_aspect_ratio):
+        if sar and sar > 0:
+            value = float(sar)
+            return value if MIN_SAR <= value <= MAX_SAR else 1.0
+    return 1.0
 
 
 MIN_FPS, MAX_FPS = 0.1, 480.0  # a stated average frame rate outside this is not believed

@@ -10,7 +10,7 @@ from typing import Sequence
 
 from ..model import Report
 from .json import display_path
-from .text import format_ranges, format_time
+from .text import channels_label, format_ranges, format_time
 
 COLOURS = {"pass": "#1a7f37", "warn": "#b35900", "fail": "#c62828", "error": "#c62828", "info": "#0b6fa4"}
 SPEAKER_COLOURS = {"actor": "#6a3d9a", "reader": "#e67e22"}
@@ -117,7 +117,7 @@ def _tape(r: Report, index: int) -> str:
         desc.append(f"{m.video.display_width}x{m.video.display_height}"
                     + (f" {m.video.fps:.0f} fps" if m.video.fps else ""))
     if m.audio is not None:
-        desc.append(f"{m.audio.sample_rate / 1000:g} kHz, {m.audio.channels} ch"
+        desc.append(f"{m.audio.sample_rate / 1000:g} kHz {channels_label(m.audio.channels)}"
                     + (f", sound track {m.audio.track} of {m.audio.tracks}" if m.audio.tracks > 1 else ""))
     pics = {mo.check: mo for mo in r.moments}
     out = [f'<section class="tape" id="t{index}"><h2>{name} {_badge(r.verdict)}</h2>',

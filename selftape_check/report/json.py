@@ -40,7 +40,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "container": m.container,
             "video": None if m.video is None else {
                 "codec": m.video.codec, "width": m.video.width, "height": m.video.height,
-                "rotation": m.video.rotation, "display_width": m.video.display_width,
+                "rotation": m.video.rotation, "pixel_aspect": round(m.video.pixel_aspect, 4),
+                "display_width": m.video.display_width,
                 "display_height": m.video.display_height,
                 "fps": None if m.video.fps is None else round(m.video.fps, 3),
             },

@@ -5,6 +5,13 @@ from __future__ import annotations
 from ..model import Report
 from ..timeline import format_time
 
+CHANNEL_LAYOUTS = {1: "mono", 2: "stereo", 6: "5.1", 8: "7.1"}
+
+
+def channels_label(channels: int) -> str:
+    """How a sound engineer names a channel count: mono, stereo, 5.1, else '4 channels'."""
+    return CHANNEL_LAYOUTS.get(channels, f"{channels} channels")
+
 _COLOURS = {"pass": "32", "warn": "33", "fail": "31", "error": "31", "info": "36", "dim": "2", "bold": "1"}
 _LABEL = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "info": "INFO"}
 
@@ -42,7 +49,7 @@ def render_text(report: Report, colour: bool = False) -> str:
         fps = f" {m.video.fps:.0f} fps" if m.video.fps else ""
         desc.append(f"{m.video.display_width}x{m.video.display_height}{fps}")
     if m.audio is not None:
-        desc.append(f"{m.audio.sample_rate / 1000:g} kHz {'mono' if m.audio.channels == 1 else 'stereo'}"
+        desc.append(f"{m.audio.sample_rate / 1000:g} kHz {channels_label(m.audio.channels)}"
                     + (f", sound track {m.audio.track} of {m.audio.tracks}" if m.audio.tracks > 1 else ""))
     verdict = report.verdict
     lines.append(f"{c('bold', display_path(report.path))}  ({', '.join(desc)})")
