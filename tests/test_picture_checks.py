@@ -197,3 +197,40 @@ def test_no_face_in_an_empty_room(tmp_path):
     write_tape(str(path), [room(SIZE, 4)] * 50, 25, None, gop=25)
     r = analyze(path)
     assert "face.missing" in fired(r) and r.metrics["video"]["face_visible_ratio"] == 0.0
+
+
+def _card_or_face(tmp_path, scene, name, no_face, speech):
+    """10 s at 25 fps: the scene, with a title card (white text on black) over `no_face` (s), and a
+    voice over `speech` (s)."""
+    from selftape_check.testing import pink_noise, syllables
+
+    base, _ = scene
+    card = np.zeros_like(base, dtype=np.uint8)
+    cv2.putText(card, "JANE DOE  AGENCY X", (60, 180), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (255, 255, 255), 2)
+    face = base.astype(np.uint8)
+    frames = [card if no_face[0] <= i / FPS < no_face[1] else face for i in range(10 * FPS)]
+    sr = 48000
+    audio = pink_noise(10.0, sr, -60.0).astype(np.float32)  # the room's tone
+    start, end = int(speech[0] * sr), int(speech[1] * sr)
+    audio[start:end] += syllables(speech[1] - speech[0], sr)[: end - start]
+    path = tmp_path / name
+    write_tape(str(path), frames, FPS, audio, sr, gop=FPS, crf=20)
+    return analyze(path)
+
+
+def test_a_title_card_before_the_first_line_is_not_a_missing_face(tmp_path, scene):
+    # 3 s of title card, then the actor from the first line (3.2 s) to the end: the old code judged the
+    # face over the whole tape, 70 % < 80 %, and warned without saying where
+    r = _card_or_face(tmp_path, scene, "card.mp4", (0.0, 3.0), (3.2, 9.6))
+    assert "face.missing" not in fired(r)
+    assert r.metrics["video"]["face_visible_ratio"] == pytest.approx(0.7, abs=0.1)  # the whole tape
+
+
+def test_a_face_missing_during_the_lines_is_found_and_placed(tmp_path, scene):
+    # the face gone for 2.5 s in the middle of the lines: shorter than the 4 s that fires on its own,
+    # but 25 % of the scene; the finding says where (the old code gave no range for it)
+    r = _card_or_face(tmp_path, scene, "gone.mp4", (5.0, 7.5), (0.4, 9.6))
+    f = next(f for f in r.findings if f.check == "face.missing")
+    assert f.severity == "warn" and f.value == pytest.approx(0.75, abs=0.1)
+    assert len(f.ranges) == 1
+    assert f.ranges[0][0] == pytest.approx(5.0, abs=1.0) and f.ranges[0][1] == pytest.approx(7.5, abs=1.0)

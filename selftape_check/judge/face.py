@@ -8,8 +8,12 @@ import numpy as np
 
 from ..model import Finding
 from ..timeline import sampled_ranges, total_s
+from .edit import speech_span_s
 from .metrics import EYE_LINE, backlight_ratio, face_boxes
 from .registry import Context, check
+
+SHOWN_GAP_S = 1.0  # a finding fired by its share shows where the face is missing for 1 s or more
+SCENE_MARGIN_S = 1.0  # the scene runs from a beat before the first line to a beat after the last
 
 
 def _ranges(ctx: Context, mask: np.ndarray, min_s: float = 2.0) -> list[tuple[float, float]]:
@@ -32,25 +36,43 @@ def _pct(x: float) -> str:
     return f"{round(100 * x)}%"
 
 
+def _scene(ctx: Context) -> np.ndarray | None:
+    """Coverage frames from a beat before the first line to a beat after the last, or None (the whole
+    tape) without speech. Before and after the lines an actor may show a title card, walk into frame
+    or reach for the phone: time that edit.dead_air judges, not the face checks."""
+    if ctx.m.audio is None:
+        return None
+    span = speech_span_s(ctx)
+    if span is None:
+        return None
+    t = ctx.m.video.t_s
+    scene = (t >= span[0] - SCENE_MARGIN_S) & (t <= span[1] + SCENE_MARGIN_S)
+    return scene if scene.sum() >= 3 and not scene.all() else None
+
+
 @check("face.missing", needs="video")
 def face_missing(ctx: Context) -> Iterator[Finding]:
     v, t = ctx.m.video, ctx.t
     if len(v.t_s) == 0:
         return
-    ratio = float(v.face_found.mean())
-    ranges = _ranges(ctx, ~v.face_found, min_s=t["face.missing.min_gap_s"])
+    scene = _scene(ctx)
+    judged = np.ones(len(v.t_s), bool) if scene is None else scene
+    missing = judged & ~v.face_found
+    ratio = 1.0 - float(missing.sum()) / float(judged.sum())
+    ranges = _ranges(ctx, missing, min_s=t["face.missing.min_gap_s"])
     if ratio >= t["face.missing.warn_ratio"] and not ranges:
         return
     severity = "fail" if ratio < t["face.missing.fail_ratio"] else "warn"
-    dark = float(np.median(v.frame_luma_mean[~v.face_found])) < 0.08 if (~v.face_found).any() else False
+    dark = float(np.median(v.frame_luma_mean[missing])) < 0.08 if missing.any() else False
     why = " The picture is very dark there." if dark else ""
+    of = "the tape" if scene is None else "the scene (from your first line to your last)"
     yield Finding(
         "face.missing", severity,
-        f"No face is visible for {_pct(1 - ratio)} of the tape.{why}",
+        f"No face is visible for {_pct(1 - ratio)} of {of}.{why}",
         "Face the camera and stay in frame; light your face so it reads clearly." if dark else
         "Stay in frame, facing the camera (a slight three-quarter angle is fine).",
         value=round(ratio, 3), threshold=t["face.missing.warn_ratio"], unit="share of frames with a face",
-        ranges=tuple(ranges),
+        ranges=tuple(ranges or _ranges(ctx, missing, min_s=SHOWN_GAP_S)),
     )
 
 
