@@ -107,8 +107,7 @@ class _LaterPart(threading.Thread):
                 stream = video_stream(container)
                 stream.codec_context.thread_type = "AUTO"
                 stream.codec_context.thread_count = self.threads
-                self.sampler = sampler = VideoSampler(stream, self.plan, self.media.video.rotation, self.keys,
-                                                          pixel_aspect=self.media.video.pixel_aspect)
+                self.sampler = sampler = VideoSampler(stream, self.plan, self.media.video, self.keys)
                 packets = 0
                 try:
                     for packet in container.demux(stream):
@@ -193,8 +192,7 @@ def measure_container(
         keys = keyframe_times(container, vstream)
         plan = plan_decode(keys, media.duration_s, media.video.fps or 30.0, sampling)
         split = _split_at(plan, media, decoder_threads)
-        sampler = VideoSampler(vstream, plan, media.video.rotation, None if split is None else range(0, split),
-                               pixel_aspect=media.video.pixel_aspect)
+        sampler = VideoSampler(vstream, plan, media.video, None if split is None else range(0, split))
         if split is not None:
             later = _LaterPart(media, plan, range(split, len(plan.key_times_s)), sampling,
                                vstream.codec_context.thread_count, deadline)

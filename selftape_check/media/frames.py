@@ -31,6 +31,7 @@ import av
 import cv2
 import numpy as np
 
+from ..model import VideoInfo
 from .hdr import luma_lut
 
 ANALYSIS_LONG_SIDE = 640
@@ -284,12 +285,11 @@ class VideoSampler:
     passed over, so two samplers, each on its own demuxer, can decode the two halves of a tape side by
     side (measure.run). A run is numbered by the index of the keyframe it starts at."""
 
-    def __init__(self, stream: av.VideoStream, plan: DecodePlan, rotation: int, keys: range | None = None,
-                 *, pixel_aspect: float = 1.0) -> None:
+    def __init__(self, stream: av.VideoStream, plan: DecodePlan, video: VideoInfo, keys: range | None = None) -> None:
         self.stream = stream
         self.plan = plan
-        self.rotation = rotation
-        self.pixel_aspect = pixel_aspect
+        self.rotation = video.rotation
+        self.pixel_aspect = video.pixel_aspect
         self.keys = keys if keys is not None else range(0, 1 << 62)
         self.tb = float(stream.time_base)
         self.start = stream.start_time or 0
