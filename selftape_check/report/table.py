@@ -8,7 +8,7 @@ import os
 from typing import Sequence
 
 from ..model import Report
-from .json import display_path
+from .json import display_path, terminal_safe
 
 CSV_COLUMNS = [
     "path", "status", "verdict", "error_type", "duration_s", "display_width", "display_height", "fps",
@@ -17,12 +17,24 @@ CSV_COLUMNS = [
 ]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(cell):
+    """A text cell a spreadsheet would run as a formula (`=HYPERLINK(...)` in a stranger's file name) is
+    prefixed with a single quote, as OWASP's CSV-injection guidance says; numbers are left as numbers."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_START):
+        return "'" + cell
+    return cell
+
+
 def csv_text(reports: Sequence[Report]) -> str:
+    """One row per file, every cell quoted (OWASP), text cells neutralised against formulas."""
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     w.writerow(CSV_COLUMNS)
     for r in reports:
-        w.writerow(csv_row(r))
+        w.writerow([neutralise(c) for c in csv_row(r)])
     return out.getvalue()
 
 
@@ -56,9 +68,9 @@ def summary_table(reports: Sequence[Report], skipped: int, colour: bool) -> str:
     name_w = min(48, max(4, *(len(os.path.basename(r.path)) for r in reports)))
     lines = [f"{'file':<{name_w}}  verdict  top problems"]
     for r in reports:
-        name = display_path(os.path.basename(r.path))[:name_w]
+        name = terminal_safe(os.path.basename(r.path))[:name_w]
         if r.status == "error":
-            why = r.error.message.split(": ", 1)[-1]
+            why = terminal_safe(r.error.message.split(": ", 1)[-1])
             lines.append(f"{name:<{name_w}}  {c('error', 'ERROR  ')}  {r.error.type}: {why[:60]}")
             continue
         top = ", ".join(f.check for f in r.findings if f.severity != "info")
