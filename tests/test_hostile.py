@@ -332,3 +332,111 @@ def test_a_folder_of_hard_links_reports_every_file_once(tmp_path):
     r = run_cli(str(folder), "--jsonl", "-q")
     paths = [json.loads(x)["file"]["path"] for x in r.stdout.splitlines()]
     assert sorted(paths) == sorted(str(folder / f"take{i:03d}.wav") for i in range(40))
+
+
+def _audio_streams(path, n: int, sr: int = 48000, seconds: float = 1.0, quiet_first: bool = False) -> None:
+    import av
+
+    with av.open(str(path), "w") as c:
+        streams = [c.add_stream("flac", rate=sr, layout="mono") for _ in range(n)]
+        x = sine(440, seconds, sr, -20.0)
+        for k, s in enumerate(streams):
+            gain = 0.0 if (quiet_first and k == 0) else 1.0
+            for start in range(0, len(x), 4096):
+                chunk = (x[start:start + 4096] * gain * 32767).astype(np.int16).reshape(1, -1)
+                f = av.AudioFrame.from_ndarray(chunk, format="s16", layout="mono")
+                f.sample_rate, f.pts = sr, start
+                for p in s.encode(f):
+                    c.mux(p)
+            for p in s.encode():
+                c.mux(p)
+
+
+def test_twenty_audio_streams_measure_the_first_and_stay_bounded(tmp_path):
+    path = tmp_path / "twenty.mka"
+    _audio_streams(path, 20)
+    t = time.monotonic()
+    doc = json.loads(run_cli(str(path), "--json").stdout)
+    assert time.monotonic() - t < 60
+    assert doc["status"] == "ok" and doc["media"]["audio"]["tracks"] == 20 and doc["media"]["audio"]["track"] == 1
+    assert len(doc["media"]["audio"]["other_tracks"]) == 3  # at most 3 others decoded
+    assert doc["metrics"]["audio"]["integrated_lufs"] == pytest.approx(-23.7, abs=0.3)  # 440 Hz at -20 dBFS
+
+
+@pytest.mark.parametrize("sr", [8000, 384000])
+def test_extreme_sample_rates_read_the_level_they_hold(tmp_path, sr):
+    """A -20 dBFS sine's BS.1770 loudness is -23 LUFS (mono, 0.691 dB offset aside: -23.0 +- 0.7)."""
+    path = tmp_path / f"voice_{sr}.wav"
+    sf.write(str(path), sine(997, 3.0, sr, -20.0), sr)
+    doc = json.loads(run_cli(str(path), "--json").stdout)
+    assert doc["status"] == "ok" and doc["media"]["audio"]["sample_rate"] == sr
+    assert doc["metrics"]["audio"]["integrated_lufs"] == pytest.approx(-23.0, abs=0.7)
+    assert doc["metrics"]["audio"]["true_peak_dbtp"] == pytest.approx(-20.0, abs=0.5)
+
+
+def test_a_wav_claiming_ten_hours_but_cut_off_is_read_for_what_it_holds(tmp_path):
+    """A RIFF header saying 10 h of 8 kHz mono (576 MB) over 2 s of data: bounded time, a clear answer."""
+    import struct
+
+    sr, seconds = 8000, 2.0
+    pcm = (sine(440, seconds, sr, -20.0) * 32767).astype("<i2").tobytes()
+    claimed = sr * 2 * 36000
+    header = (b"RIFF" + struct.pack("<I", 36 + claimed) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, sr, sr * 2, 2, 16)
+              + b"data" + struct.pack("<I", claimed))
+    path = tmp_path / "ten_hours.wav"
+    path.write_bytes(header + pcm)
+    t = time.monotonic()
+    r = run_cli(str(path), "--json")
+    assert time.monotonic() - t < 60
+    doc = json.loads(r.stdout)
+    if doc["status"] == "ok":
+        assert doc["metrics"]["audio"]["integrated_lufs"] == pytest.approx(-23.0, abs=0.7)
+        assert doc["media"]["duration_s"] < 3600  # the data's length, not the header's 10 h ...
+    else:
+        assert doc["error"]["type"] == "truncated"  # ... or said to be cut off
+
+
+def test_a_folder_named_like_a_tape_and_names_with_spaces_unicode_and_dashes(tmp_path):
+    (tmp_path / "take.mp4").mkdir()
+    for name in ["my take 3.mp4", "prise\u00e9 \u6f14\u6280.mp4", "-take.mp4"]:
+        shutil.copy(CLEAN, tmp_path / name)
+    r = run_cli(str(tmp_path / "take.mp4"), "--json")  # a folder is scanned, whatever its name: empty
+    assert r.returncode == 2 and r.stdout == "" and "no video or audio files" in r.stderr
+    doc = json.loads(run_cli(str(tmp_path), "--json").stdout)
+    names = sorted(os.path.basename(x["file"]["path"]) for x in doc["reports"])
+    assert names == sorted(["my take 3.mp4", "prise\u00e9 \u6f14\u6280.mp4", "-take.mp4"])  # the folder skipped
+    assert all(x["status"] == "ok" for x in doc["reports"])
+
+
+def test_names_and_tags_with_markup_are_escaped_in_the_html(tmp_path):
+    import av
+
+    name = "<img src=x onerror=alert(1)>\"'&.mp4"
+    tape = tmp_path / name
+    with av.open(str(CLEAN)) as inp, av.open(str(tape), "w") as out:
+        out.metadata["title"] = "<script>document.title='pwned'</script>"
+        out.metadata["comment"] = "=HYPERLINK(\"x\")"
+        streams = {s.index: out.add_stream_from_template(s) for s in inp.streams}
+        for packet in inp.demux():
+            if packet.dts is not None:
+                packet.stream = streams[packet.stream.index]
+                out.mux(packet)
+    html_path = tmp_path / "r.html"
+    r = run_cli(str(tape), "--html", str(html_path), "-q")
+    assert r.returncode == 0, r.stderr
+    page = html_path.read_text()
+    assert "<img src=x" not in page and "<script>document" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_two_runs_writing_the_same_report_never_interleave(tmp_path):
+    folder = tape_folder(tmp_path, 2)
+    out = tmp_path / "r.html"
+    procs = [subprocess.Popen(cli_cmd(str(folder), "--html", str(out), "-q", "--jobs", "1"), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE) for _ in range(2)]
+    for p in procs:
+        p.wait(timeout=240)
+        assert p.returncode == 0
+    page = out.read_text()
+    assert page.startswith("<!doctype html>") and page.rstrip().endswith("</html>") and page.count("<html") == 1
+    assert sorted(os.listdir(tmp_path)) == ["r.html", "tapes"]
