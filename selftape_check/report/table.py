@@ -8,14 +8,20 @@ import os
 from typing import Sequence
 
 from ..model import Report
-from .json import display_path, terminal_safe
+from .json import report_to_dict, terminal_safe
 
-CSV_COLUMNS = [
-    "path", "status", "verdict", "error_type", "duration_s", "display_width", "display_height", "fps",
-    "face_visible_ratio", "face_luma_median", "eyes_visible_ratio", "sharpness_median", "integrated_lufs",
-    "speech_lufs", "true_peak_dbtp", "noise_floor_dbfs", "snr_db", "actor_lufs", "reader_lufs", "findings",
-]
-
+# The CSV is a projection of the JSON report: each column is one field of it, named by its path
+# (docs/checks.md lists them); `findings` joins "check:severity" of every finding with ";".
+CSV_COLUMNS: dict[str, str] = {
+    "path": "file.path", "status": "status", "verdict": "verdict", "error_type": "error.type",
+    "duration_s": "media.duration_s", "display_width": "media.video.display_width",
+    "display_height": "media.video.display_height", "fps": "media.video.fps",
+    **{k: f"metrics.video.{k}" for k in ("face_visible_ratio", "face_luma_median", "eyes_visible_ratio",
+                                         "sharpness_median")},
+    **{k: f"metrics.audio.{k}" for k in ("integrated_lufs", "speech_lufs", "true_peak_dbtp", "noise_floor_dbfs",
+                                         "snr_db", "actor_lufs", "reader_lufs")},
+    "findings": "findings",
+}
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -29,34 +35,27 @@ def neutralise(cell):
 
 
 def csv_text(reports: Sequence[Report]) -> str:
-    """One row per file, every cell quoted (OWASP), text cells neutralised against formulas."""
+    """One row per file, every text cell quoted (OWASP) and neutralised against formulas."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
-    w.writerow(CSV_COLUMNS)
+    w.writerow(list(CSV_COLUMNS))
     for r in reports:
-        w.writerow([neutralise(c) for c in csv_row(r)])
+        w.writerow([neutralise(c) for c in csv_row(report_to_dict(r))])
     return out.getvalue()
 
 
-def csv_row(r: Report) -> list:
-    m = r.media
-    vm = r.metrics.get("video", {}) if r.metrics else {}
-    am = r.metrics.get("audio", {}) if r.metrics else {}
-    v = m.video if m is not None else None
-    cells = {
-        "path": display_path(r.path), "status": r.status, "verdict": r.verdict or "",
-        "error_type": r.error.type if r.error else "",
-        "duration_s": round(m.duration_s, 3) if m else "",
-        "display_width": v.display_width if v else "", "display_height": v.display_height if v else "",
-        "fps": round(v.fps, 3) if v and v.fps else "",
-        "findings": ";".join(f"{f.check}:{f.severity}" for f in r.findings),
-    }
-    for key in ("face_visible_ratio", "face_luma_median", "eyes_visible_ratio", "sharpness_median"):
-        cells[key] = "" if vm.get(key) is None else vm[key]
-    for key in ("integrated_lufs", "speech_lufs", "true_peak_dbtp", "noise_floor_dbfs", "snr_db", "actor_lufs",
-                "reader_lufs"):
-        cells[key] = "" if am.get(key) is None else am[key]
-    return [cells[c] for c in CSV_COLUMNS]
+def csv_row(doc: dict) -> list:
+    """The CSV cells of one JSON report (`report_to_dict`): missing or null fields are empty cells."""
+    cells = []
+    for column, pointer in CSV_COLUMNS.items():
+        if column == "findings":
+            cells.append(";".join(f"{f['check']}:{f['severity']}" for f in doc["findings"]))
+            continue
+        value = doc
+        for part in pointer.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        cells.append("" if value is None else value)
+    return cells
 
 
 def summary_table(reports: Sequence[Report], skipped: int, colour: bool) -> str:
