@@ -84,7 +84,7 @@ def test_clean_sample_json_has_required_metrics(tmp_path):
     assert no_sound["metrics"]["video"]["face_luma_median"] > 0.3
     audio_only = json.loads(run_cli(str(wav), "--json").stdout)
     assert audio_only["metrics"]["video"]["face_luma_median"] is None
-    assert audio_only["metrics"]["audio"]["integrated_lufs"] == pytest.approx(-23.0, abs=0.3)  # 997 Hz, -20 dBFS peak, mono
+    assert audio_only["metrics"]["audio"]["integrated_lufs"] == pytest.approx(-23.0, abs=0.3)  # 997 Hz -20 dBFS
 
 
 @pytest.mark.parametrize("content,kinds", [

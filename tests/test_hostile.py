@@ -381,8 +381,8 @@ def test_a_wav_claiming_ten_hours_but_cut_off_is_read_for_what_it_holds(tmp_path
     sr, seconds = 8000, 2.0
     pcm = (sine(440, seconds, sr, -20.0) * 32767).astype("<i2").tobytes()
     claimed = sr * 2 * 36000
-    header = (b"RIFF" + struct.pack("<I", 36 + claimed) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, sr, sr * 2, 2, 16)
-              + b"data" + struct.pack("<I", claimed))
+    fmt = struct.pack("<IHHIIHH", 16, 1, 1, sr, sr * 2, 2, 16)
+    header = b"RIFF" + struct.pack("<I", 36 + claimed) + b"WAVEfmt " + fmt + b"data" + struct.pack("<I", claimed)
     path = tmp_path / "ten_hours.wav"
     path.write_bytes(header + pcm)
     t = time.monotonic()

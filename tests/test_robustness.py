@@ -315,7 +315,8 @@ def test_single_frame_and_half_second(tmp_path):
     one = tmp_path / "one.mp4"
     write_tape(str(one), frames(1), 25, None)
     doc = check_outcome(one)
-    assert doc["media"]["duration_s"] == pytest.approx(0.04, abs=0.01) and doc["metrics"]["video"]["frames_decoded"] == 1
+    assert doc["media"]["duration_s"] == pytest.approx(0.04, abs=0.01)
+    assert doc["metrics"]["video"]["frames_decoded"] == 1
     half = tmp_path / "half.mp4"
     write_tape(str(half), frames(12), 25, tone(0.5))
     doc = check_outcome(half)
