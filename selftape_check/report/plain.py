@@ -435,21 +435,25 @@ def _f(x, fmt: str = "g") -> str:
     return "?" if x is None else format(x, fmt)
 
 
+def _p(x) -> str:
+    return "?" if x is None else f"{x * 100:.0f}%"
+
+
 def _passed_reason(check: str, r: Report, t: Mapping[str, float]) -> str:
     """Why a check that ran raised nothing, from the report's metrics and the thresholds in force."""
     vm, am, em = _video(r), _audio(r), (r.metrics or {}).get("edit", {}) or {}
     v = r.media.video if r.media else None
     reasons: dict[str, Callable[[], str]] = {
-        "face.missing": lambda: f"face seen in {_f(vm.get('face_visible_ratio'))} of frames "
-                                f"(fires under {t['face.missing.warn_ratio']:g}, or {t['face.missing.min_gap_s']:g} s "
+        "face.missing": lambda: f"face seen in {_p(vm.get('face_visible_ratio'))} of frames "
+                                f"(fires under {t['face.missing.warn_ratio'] * 100:g}%, or {t['face.missing.min_gap_s']:g} s "
                                 "without)",
-        "face.eyes_hidden": lambda: f"eyes seen in {_f(vm.get('eyes_visible_ratio'))} of face frames "
-                                    f"(fires when hidden in over {t['face.eyes_hidden.ratio']:g})",
+        "face.eyes_hidden": lambda: f"eyes seen in {_p(vm.get('eyes_visible_ratio'))} of face frames "
+                                    f"(fires when hidden in over {t['face.eyes_hidden.ratio'] * 100:g}%)",
         "face.underexposed": lambda: f"face luma {_f(vm.get('face_luma_median'))} "
                                      f"(fires under {t['face.underexposed.warn_luma']:g} on most of the tape)",
         "face.overexposed": lambda: f"face luma {_f(vm.get('face_luma_median'))} (limit "
-                                    f"{t['face.overexposed.warn_luma']:g}), clipped {_f(vm.get('face_clipped_ratio_median'))}"
-                                    f" (limit {t['face.overexposed.clip_ratio']:g})",
+                                    f"{t['face.overexposed.warn_luma']:g}), clipped {_p(vm.get('face_clipped_ratio_median'))}"
+                                    f" (limit {t['face.overexposed.clip_ratio'] * 100:g}%)",
         "face.backlit": lambda: f"background/face {_f(vm.get('background_face_ratio_median'))} "
                                 f"(limit {t['face.backlit.ratio']:g})",
         "face.uneven_light": lambda: f"{_f(vm.get('face_lr_balance_db_median'))} dB between face halves "

@@ -125,7 +125,7 @@ def render_check_list(report: Report, thresholds, disabled=frozenset(), colour: 
         return ""
     colours = {"found": "fail", "passed": "pass", "skipped": "dim"}
     width = max(len(k) for k in CHECKS)
-    out = ["  checks:"]
+    out = ["", "  every check:"]
     for check in CHECKS.values():
         state, why = plain.check_status(check.id, check.needs, report, thresholds, frozenset(disabled))
         out.append(f"    {check.id:<{width}}  {c(colours[state], f'{state:<7}')}  {why}")
