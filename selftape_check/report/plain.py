@@ -116,8 +116,8 @@ def _stops_text(x: float) -> str:
 def _times_as_loud(db: float) -> str:
     """'twice as loud', 'about 1.5 times as loud', from a level difference (sone scale)."""
     r = 2 ** (abs(db) / 10)
-    if r >= 1.9 and r < 2.15:
-        return "twice"
+    if 1.8 <= r < 2.2:
+        return "about twice"
     if r < 1.15:
         return "about as"
     return f"about {r:.1f} times" if r < 10 else f"about {r:.0f} times"
