@@ -217,3 +217,15 @@ def test_verbose_says_why_each_check_passed_or_was_skipped(tmp_path):
 def test_python_dash_m_runs_the_command():
     r = run_cli("--version")
     assert r.returncode == 0 and "selftape-check" in r.stdout
+
+
+def test_the_checks_doc_holds_the_whole_contract_itself():
+    from selftape_check.report.plain import CATCHES
+
+    from .conftest import ROOT
+
+    doc = (ROOT / "docs" / "checks.md").read_text()
+    assert "../shared" not in doc  # it used to send readers outside the project for the list of checks
+    contract = doc[doc.index("## The contract"):doc.index("## How frames and sound are measured")]
+    assert [c for c in CATCHES if f"| `{c}` |" not in contract] == []
+    assert "### JSON report" in contract and "### Exit codes" in contract
