@@ -66,7 +66,8 @@ def summary_table(reports: Sequence[Report], skipped: int, colour: bool, width: 
     name_w = max(4, *(len(n) for n in names)) if names else 4
     if width is not None and verdict_w + 2 + name_w + 2 + 20 > width:
         name_w = 0  # a narrow screen: the problems go on the line under the name
-    lines = [f"{'verdict':<{verdict_w}}  {'file':<{name_w}}  problems".rstrip()]
+    lines = [f"{'verdict':<{verdict_w}}  {'file':<{name_w}}  problems" if name_w else
+             f"{'verdict':<{verdict_w}}  file, then its problems"]
     for r, name in zip(reports, names):
         verdict = r.verdict or "error"
         if r.status == "error":

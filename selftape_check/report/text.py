@@ -83,7 +83,12 @@ def render_text(report: Report, colour: bool = False, width: int | None = None) 
         return "\n".join(lines) + "\n"
     m = report.media
     verdict = report.verdict
-    lines.append(f"{c('bold', display_path(report.path))}  ({media_line(m)})")
+    path, media = display_path(report.path), f"({media_line(m)})"
+    if width is not None and len(path) + 2 + len(media) > width:
+        lines.append(c("bold", path))
+        lines.extend(_wrap(media, width, "  ", "   "))
+    else:
+        lines.append(f"{c('bold', path)}  {media}")
     lines.append(c(verdict, c("bold", plain.headline(report))))
     issues = plain.problems(report)
     for n, f in enumerate(issues, 1):
@@ -94,8 +99,14 @@ def render_text(report: Report, colour: bool = False, width: int | None = None) 
         if when:
             lines.extend(_wrap(when, width, "     when: ", "           "))
         lines.extend(_wrap(f.advice, width, "     do:   ", "           "))
-        tail = " \u00b7 ".join(x for x in (p.measured, f.check) if x)
-        lines.append(f"     {c(f.severity, plain.severity_words(f.severity))}" + (c("dim", f" \u00b7 {tail}")))
+        words = plain.severity_words(f.severity)
+        tail = " \u00b7 ".join(x for x in (words, p.measured, f.check) if x)
+        for k, line in enumerate(_wrap(tail, width, "     ", "       ")):
+            if k == 0:  # the severity in its colour, the figures dimmed
+                line = "     " + c(f.severity, words) + c("dim", line[5 + len(words):])
+            else:
+                line = c("dim", line)
+            lines.append(line)
     notes = [f for f in report.findings if f.severity == "info"]
     summary = plain.checked(report)
     profile = plain.profile_line(report)
