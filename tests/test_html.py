@@ -334,3 +334,29 @@ def test_html_layout_in_headless_chromium(report_html, tmp_path, browser, width,
     assert img[:30].mean() < 60 and img[200:].mean() > 150  # the dark header band, a light page below
     full = cv2.imread(str(whole))
     assert full is not None and full.shape[1] == width and full.shape[0] == min(int(out["docH"]), 12000)
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no Chromium on this machine (Debian package 'chromium')")
+def test_html_dense_ranges_never_overlap_on_a_phone(tmp_path, browser):
+    """100 clicks 0.01 s long every 0.05 s of a 5 s tape, and 12 problems: on a 390 px phone each lane's
+    bars (at least 4 px wide) still do not overlap, and the lanes do not overlap each other."""
+    import dataclasses
+
+    from selftape_check import analyze
+    from selftape_check.model import Finding
+    from selftape_check.report.html import render_html
+
+    report = analyze(SAMPLES / "clean_take.mp4", pictures=True)
+    clicks = tuple((k * 0.05, k * 0.05 + 0.01) for k in range(100))
+    spread = tuple((k * 0.4, k * 0.4 + 0.05) for k in range(12))
+    findings = (Finding("audio.clipping", "warn", "m", "a", ranges=clicks),) + tuple(
+        Finding(c, "warn", "m", "a", ranges=spread) for c in ("face.backlit", "image.flicker", "camera.shaky",
+                                                             "video.frozen", "audio.dropouts", "audio.too_loud",
+                                                             "face.cropped", "face.off_center", "image.blurry",
+                                                             "face.too_small", "face.eyes_hidden"))
+    page = tmp_path / "dense.html"
+    page.write_text(render_html([dataclasses.replace(report, findings=findings, moments=())]))
+    browser.open(page.as_uri(), 390, 844)
+    out = browser.evaluate(PROBE)
+    assert out["lanes"] == 12 and out["overlaps"] == [] and out["unlabelled"] == 0, out
+    assert out["scrollW"] <= out["vw"] and out["offscreen"] == [] and out["clipped"] == [], out

@@ -221,11 +221,17 @@ def _bar_lane(name: str, bars: list[tuple[float, float, str, str, str]], scale: 
             + (f'<p class="key">{key}</p>' if key else "") + "</div>")
 
 
-def _lane_ranges(f: Finding) -> list[tuple[float, float]]:
-    """A finding's ranges for its lane, where ranges that meet or overlap merge."""
+LANE_MERGE_SHARE = 0.015  # ranges closer than 1.5 % of the tape share one bar
+
+
+def _lane_ranges(f: Finding, duration_s: float) -> list[tuple[float, float]]:
+    """A finding's ranges for its lane. Ranges closer than 1.5 % of the tape merge: a bar is drawn at
+    least 4 px wide, 1.2 % of a phone's 340 px lane, so two bars never overlap at any width from
+    270 px up."""
+    gap = LANE_MERGE_SHARE * max(duration_s, 1e-3)
     out: list[list[float]] = []
     for a, b in sorted(f.ranges):
-        if out and a <= out[-1][1]:
+        if out and a <= out[-1][1] + gap:
             out[-1][1] = max(out[-1][1], b)
         else:
             out.append([a, b])
@@ -255,7 +261,7 @@ def _timeline(r: Report, index: int, numbered: list[Finding]) -> str:
         anchor = f"t{index}-f{n}"
         title = f"{n}. {plain.SHORT.get(f.check, f.check)}"
         bars = [(a, b, COLOURS[f.severity], f"{title} {format_time(a)}-{format_time(b)}", f"#{anchor}")
-                for a, b in _lane_ranges(f)]
+                for a, b in _lane_ranges(f, r.media.duration_s)]
         lane = _bar_lane(f'<a href="#{anchor}">{html.escape(title)}</a>', bars, scale,
                          f' id="{anchor}-lane" data-track="problem"')
         if f.check in moments:  # the picture's moment, a dark tick in the lane
