@@ -82,7 +82,8 @@ ol.findings{list-style:none;margin:12px 0 0;padding:0}
 
 
 def _badge(verdict: str) -> str:
-    return f'<span class="badge" style="background:{COLOURS[verdict]}">{html.escape(VERDICT_WORDS.get(verdict, verdict))}</span>'
+    words = html.escape(VERDICT_WORDS.get(verdict, verdict))
+    return f'<span class="badge" style="background:{COLOURS[verdict]}">{words}</span>'
 
 
 def _severity_badge(severity: str) -> str:

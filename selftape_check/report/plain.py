@@ -444,16 +444,17 @@ def _passed_reason(check: str, r: Report, t: Mapping[str, float]) -> str:
     vm, am, em = _video(r), _audio(r), (r.metrics or {}).get("edit", {}) or {}
     v = r.media.video if r.media else None
     reasons: dict[str, Callable[[], str]] = {
-        "face.missing": lambda: f"face seen in {_p(vm.get('face_visible_ratio'))} of frames "
-                                f"(fires under {t['face.missing.warn_ratio'] * 100:g}%, or {t['face.missing.min_gap_s']:g} s "
-                                "without)",
-        "face.eyes_hidden": lambda: f"eyes seen in {_p(vm.get('eyes_visible_ratio'))} of face frames "
-                                    f"(fires when hidden in over {t['face.eyes_hidden.ratio'] * 100:g}%)",
+        "face.missing": lambda: (f"face seen in {_p(vm.get('face_visible_ratio'))} of frames (fires under "
+                                 f"{t['face.missing.warn_ratio'] * 100:g}%, or {t['face.missing.min_gap_s']:g} s "
+                                 "without)"),
+        "face.eyes_hidden": lambda: (f"eyes seen in {_p(vm.get('eyes_visible_ratio'))} of face frames (fires "
+                                     f"when hidden in over {t['face.eyes_hidden.ratio'] * 100:g}%)"),
         "face.underexposed": lambda: f"face luma {_f(vm.get('face_luma_median'))} "
                                      f"(fires under {t['face.underexposed.warn_luma']:g} on most of the tape)",
-        "face.overexposed": lambda: f"face luma {_f(vm.get('face_luma_median'))} (limit "
-                                    f"{t['face.overexposed.warn_luma']:g}), clipped {_p(vm.get('face_clipped_ratio_median'))}"
-                                    f" (limit {t['face.overexposed.clip_ratio'] * 100:g}%)",
+        "face.overexposed": lambda: (f"face luma {_f(vm.get('face_luma_median'))} (limit "
+                                     f"{t['face.overexposed.warn_luma']:g}), clipped "
+                                     f"{_p(vm.get('face_clipped_ratio_median'))} "
+                                     f"(limit {t['face.overexposed.clip_ratio'] * 100:g}%)"),
         "face.backlit": lambda: f"background/face {_f(vm.get('background_face_ratio_median'))} "
                                 f"(limit {t['face.backlit.ratio']:g})",
         "face.uneven_light": lambda: f"{_f(vm.get('face_lr_balance_db_median'))} dB between face halves "
@@ -484,12 +485,14 @@ def _passed_reason(check: str, r: Report, t: Mapping[str, float]) -> str:
                                       "decoded frames",
         "video.frozen": lambda: f"no freeze of {t['video.frozen.min_s']:g} s or more found",
         "edit.dead_air": lambda: (f"{_f(em.get('lead_silence_s'))} s before the first line, "
-                                  f"{_f(em.get('tail_silence_s'))} s after the last (limit {t['edit.dead_air.max_s']:g})"),
+                                  f"{_f(em.get('tail_silence_s'))} s after the last "
+                                  f"(limit {t['edit.dead_air.max_s']:g})"),
         "edit.slate": lambda: "no slate found",
         "audio.missing": lambda: "the file has a sound track",
         "audio.silent": lambda: f"loudness {_f(am.get('integrated_lufs'))} LUFS (silent under "
                                 f"{t['audio.silent.lufs']:g})",
-        "audio.too_quiet": lambda: f"speech {_f(am.get('speech_lufs'))} LUFS (limit {t['audio.too_quiet.warn_lufs']:g})",
+        "audio.too_quiet": lambda: (f"speech {_f(am.get('speech_lufs'))} LUFS "
+                                    f"(limit {t['audio.too_quiet.warn_lufs']:g})"),
         "audio.too_loud": lambda: f"speech {_f(am.get('speech_lufs'))} LUFS (limit {t['audio.too_loud.warn_lufs']:g})",
         "audio.clipping": lambda: f"peak {_f(am.get('sample_peak_dbfs'))} dBFS; fewer than "
                                   f"{t['audio.clipping.min_events']:g} clipped moments",
