@@ -178,8 +178,9 @@ def _face_track(r: Report, scale: _Scale) -> str:
             f'<div class="chart"><svg viewBox="0 0 {CHART_W} 100" preserveAspectRatio="none" role="img" '
             f'aria-label="face brightness over the tape">{"".join(parts)}</svg></div>'
             f'<p class="key"><span class="swatch" style="background:#0b6fa4"></span>brightness of your face '
-            f'(dashed: too dark, too bright) <span class="swatch" style="background:#c62828"></span>no face seen'
-            f'</p></div>')
+            f'(dashed: too dark, too bright)'
+            + (' <span class="swatch" style="background:#c62828"></span>no face seen' if None in tl.face_luma else "")
+            + '</p></div>')
 
 
 def _sound_track(r: Report, scale: _Scale) -> str:
@@ -205,7 +206,8 @@ def _sound_track(r: Report, scale: _Scale) -> str:
             f'<div class="chart"><svg viewBox="0 0 {CHART_W} 100" preserveAspectRatio="none" role="img" '
             f'aria-label="loudness over the tape">{"".join(parts)}</svg></div>'
             f'<p class="key"><span class="swatch" style="background:#6a3d9a"></span>how loud the sound is '
-            f'(dashed: the comfortable range for a voice); band at the bottom: speech</p></div>')
+            f'(dashed: the comfortable range for a voice)'
+            + ("; band at the bottom: speech" if any(tl.speech) else "") + '</p></div>')
 
 
 def _bar_lane(name: str, bars: list[tuple[float, float, str, str, str]], scale: _Scale, attrs: str = "",
