@@ -113,6 +113,9 @@ def test_html_problem_links_to_its_lane_and_back(report_html):
     lane = re.search(rf'<div class="track" id="{anchor}-lane" data-track="problem">(.*?)</div></div>', dark, re.S)
     assert lane and f'href="#{anchor}"' in lane.group(1)  # the lane, its ranges and the moment lead back
     assert "face too dark" in lane.group(1) and 'class="moment"' in lane.group(1)
+    page = report_html.read_text()
+    ids = set(re.findall(r' id="([^"]+)"', page))
+    assert [h for h in re.findall(r'href="#([^"]+)"', page) if h not in ids] == []  # no link leads nowhere
 
 
 def test_html_face_line_reaches_the_end_of_the_tape(report_html):
@@ -360,3 +363,28 @@ def test_html_dense_ranges_never_overlap_on_a_phone(tmp_path, browser):
     out = browser.evaluate(PROBE)
     assert out["lanes"] == 12 and out["overlaps"] == [] and out["unlabelled"] == 0, out
     assert out["scrollW"] <= out["vw"] and out["offscreen"] == [] and out["clipped"] == [], out
+
+
+def test_html_links_lead_somewhere_for_a_picture_without_times():
+    """A finding about the whole file (low resolution) has a picture but no lane: its picture links
+    nowhere instead of to a missing lane (a real 640x360 clip's page had such a dead link)."""
+    import dataclasses
+
+    from selftape_check import analyze
+    from selftape_check.model import Finding, Moment
+    from selftape_check.report.html import render_html
+
+    report = analyze(SAMPLES / "clean_take.mp4", pictures=True)
+    jpeg = _tiny_jpeg()
+    f = Finding("video.low_resolution", "warn", "m", "a", value=360.0, threshold=720.0, unit="px, short side")
+    page = render_html([dataclasses.replace(report, findings=(f,), moments=(Moment(f.check, 2.0, jpeg),))])
+    ids = set(re.findall(r' id="([^"]+)"', page))
+    assert [h for h in re.findall(r'href="#([^"]+)"', page) if h not in ids] == []
+    assert 'data-track="problem"' not in page and "<img" in page
+
+
+def _tiny_jpeg() -> bytes:
+    import cv2
+
+    ok, data = cv2.imencode(".jpg", np.full((90, 160, 3), 128, np.uint8))
+    return data.tobytes()

@@ -288,8 +288,10 @@ def _finding(r: Report, index: int, n: int, f: Finding, pics: dict) -> str:
         size = jpeg_size(mo.jpeg)
         dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
         data = base64.b64encode(mo.jpeg).decode("ascii")
-        fig = (f'<figure><a href="#{anchor}-lane"><img alt="the tape at {format_time(mo.t_s)}"{dims} '
-               f'src="data:image/jpeg;base64,{data}"></a><figcaption>at {format_time(mo.t_s)}</figcaption></figure>')
+        img = f'<img alt="the tape at {format_time(mo.t_s)}"{dims} src="data:image/jpeg;base64,{data}">'
+        if f.ranges:  # to the problem's lane in the timeline, where the picture's moment is marked
+            img = f'<a href="#{anchor}-lane">{img}</a>'
+        fig = f'<figure>{img}<figcaption>at {format_time(mo.t_s)}</figcaption></figure>'
     when = ""
     if f.ranges:
         when = (f'<p class="when"><span class="label">When:</span> '
