@@ -220,6 +220,16 @@ def _pipe_safe(command):
     return wrapper
 
 
+def _list_checks(ctx: click.Context, _param, value: bool) -> None:
+    """--list-checks: every check id, what it catches, its thresholds with their defaults and units."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .report.checks_list import checks_text
+
+    click.echo(checks_text(), nl=False)
+    ctx.exit(0)
+
+
 @click.command(epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text.")
@@ -239,11 +249,17 @@ def _pipe_safe(command):
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="TOML settings file (default: [tool.selftape-check] in the nearest pyproject.toml).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages on stderr.")
-@click.option("--color/--no-color", default=None, help="Colour the text report (default: when on a terminal).")
+@click.option("--progress/--no-progress", "show_progress", default=None,
+              help="Files done / total with the time left, on stderr (default: on a terminal, several files).")
+@click.option("--verbose", "-v", is_flag=True, help="Also say why each check passed or was skipped.")
+@click.option("--color/--no-color", default=None,
+              help="Colour the text report (default: on a terminal; NO_COLOR and FORCE_COLOR are honoured).")
+@click.option("--list-checks", is_flag=True, is_eager=True, expose_value=False, callback=_list_checks,
+              help="List every check: what it catches and its thresholds, then exit.")
 @click.version_option(__version__, prog_name="selftape-check")
 @_pipe_safe
 def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_on, jobs, timeout_s, disable, thresholds,
-         profile, config_path, quiet, color) -> None:
+         profile, config_path, quiet, show_progress, verbose, color) -> None:
     """Check audition self-tapes before you send them: can casting see your eyes and hear your voice?
 
     PATHS are video or audio files, or folders to scan for them.
@@ -251,9 +267,8 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_o
     from .config import ConfigError, load
     from .judge import CHECKS
     from .options import DEFAULT_TIMEOUT_S
-    from .report import render_text, report_to_dict, reports_document
-    from .report.json import display_path
-    from .report.table import csv_text, summary_table
+    from .report import report_to_dict, reports_document
+    from .report.table import csv_text
     from .runner import analyze_files, error_report
 
     if as_json and as_jsonl:
@@ -294,8 +309,9 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_o
     for option, out in (("--csv", csv_path), ("--html", html_path)):
         if out and out != "-":
             check_output_path(out, files, option)
-    colour = sys.stdout.isatty() if color is None else color
-    progress = not quiet and sys.stderr.isatty() and len(files) > 1
+    colour = colour_wanted(color, sys.stdout)
+    progress = Progress(len(files), progress_wanted(show_progress, quiet, len(files)), sys.stderr.isatty())
+    progress.start()
 
     reports: list = [None] * len(files)
     folder_errors = [error_report(d, "unreadable", f"{d}: cannot read this folder (permission denied); "
@@ -305,8 +321,8 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_o
         if i >= 0:
             reports[i] = report
         if report.status == "error":
-            _clear_progress(progress)
-            click.echo(f"selftape-check: {terminal_safe(display_path(report.error.message))}", err=True)
+            progress.clear()
+            click.echo(f"selftape-check: {terminal_safe(report.error.message)}", err=True)
         if as_jsonl:
             click.echo(json.dumps(report_to_dict(report), ensure_ascii=False))
             sys.stdout.flush()
@@ -314,10 +330,14 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_o
     for r in folder_errors:
         finished(-1, r)
     if files:
-        for done, (i, report) in enumerate(analyze_files(files, options, jobs), 1):
-            _show_progress(progress, done, len(files), files[i])
-            finished(i, report)
-    _clear_progress(progress)
+        if len(files) == 1:
+            progress.working(files[0])
+        try:
+            for i, report in analyze_files(files, options, jobs):
+                finished(i, report)
+                progress.step(files[i])
+        finally:
+            progress.clear()
     done_reports = folder_errors + [r for r in reports if r is not None]
 
     if as_json:
@@ -325,11 +345,8 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_o
         doc = report_to_dict(done_reports[0]) if single else reports_document(done_reports)
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     elif not as_jsonl and csv_path != "-":
-        for r in done_reports:
-            if r.status == "ok":
-                click.echo(render_text(r, colour))
-        if len(done_reports) > 1:
-            click.echo(summary_table(done_reports, skipped, colour))
+        _echo_text(done_reports, len(done_reports) > 1, skipped, colour, limits if verbose else None,
+                   disabled)
     if csv_path == "-":
         click.echo(csv_text(done_reports), nl=False)
     elif csv_path:
@@ -341,17 +358,113 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_o
     sys.exit(exit_code(done_reports, fail_on))
 
 
-def _show_progress(on: bool, i: int, n: int, path: str) -> None:
-    if on:
-        width = 24
-        filled = int(width * i / n)
-        bar = "#" * filled + "-" * (width - filled)
-        click.echo(f"\r[{bar}] {i}/{n} {os.path.basename(path)[:40]:<40}", err=True, nl=False)
+def colour_wanted(flag: bool | None, stream) -> bool:
+    """--color/--no-color wins; else NO_COLOR (any value: no colour, no-color.org), else FORCE_COLOR
+    (any value but 0/false: colour, force-color.org), else TERM=dumb (none), else whether `stream` is a
+    terminal."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    force = os.environ.get("FORCE_COLOR")
+    if force:
+        return force.strip().lower() not in ("0", "false", "no")
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
-def _clear_progress(on: bool) -> None:
-    if on:
-        click.echo("\r" + " " * 78 + "\r", err=True, nl=False)
+def progress_wanted(flag: bool | None, quiet: bool, files: int) -> bool:
+    """--progress/--no-progress wins (-q is --no-progress); else on a terminal (stderr) for several files."""
+    if quiet:
+        return False
+    if flag is not None:
+        return flag
+    return files > 1 and sys.stderr.isatty()
+
+
+class Progress:
+    """Files done out of the total on stderr, with the time left (from the pace so far): a bar redrawn
+    in place on a terminal, one plain line per file otherwise (--progress into a log)."""
+
+    def __init__(self, total: int, on: bool, tty: bool) -> None:
+        import time
+
+        self.total, self.on, self.tty = total, on, tty
+        self.done = 0
+        self.started = time.monotonic()
+        self.shown = False
+
+    def _eta(self) -> str:
+        import time
+
+        from .timeline import format_time
+
+        if self.done == 0 or self.done >= self.total:
+            return ""
+        left = (time.monotonic() - self.started) / self.done * (self.total - self.done)
+        return f", about {format_time(max(1.0, left))} left"
+
+    def _show(self, label: str) -> None:
+        if not self.on:
+            return
+        label = terminal_safe(label)
+        count = f"{self.done}/{self.total}"
+        if self.tty:
+            width = 20
+            filled = int(width * self.done / max(1, self.total))
+            line = f"[{'#' * filled}{'-' * (width - filled)}] {count} files{self._eta()}  {label}"
+            cols = max(20, _terminal_columns() - 1)
+            click.echo("\r\x1b[2K" + line[:cols], err=True, nl=False)
+            self.shown = True
+        else:
+            click.echo(f"selftape-check: {count} files checked{self._eta()}" + (f" ({label})" if label else ""),
+                       err=True)
+
+    def start(self) -> None:
+        self._show("")
+
+    def working(self, path: str) -> None:
+        if self.tty:
+            self._show(f"checking {os.path.basename(path)}")
+
+    def step(self, path: str) -> None:
+        self.done += 1
+        self._show(os.path.basename(path))
+
+    def clear(self) -> None:
+        if self.on and self.tty and self.shown:
+            click.echo("\r\x1b[2K", err=True, nl=False)
+            self.shown = False
+
+
+def _terminal_columns() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def _echo_text(reports, several: bool, skipped: int, colour: bool, verbose_limits, disabled) -> None:
+    """The text reports (and the summary table of several files) on stdout; with -v (`verbose_limits`
+    the thresholds in force) every check's outcome after each report."""
+    from .report import render_text
+    from .report.table import summary_table
+    from .report.text import render_check_list
+
+    width = _terminal_columns() if sys.stdout.isatty() else None
+    for r in reports:
+        if r.status == "ok":
+            text = render_text(r, colour, width)
+            if verbose_limits is not None:
+                from .judge import Thresholds
+
+                text += render_check_list(r, Thresholds(verbose_limits or None), frozenset(disabled), colour)
+            click.echo(text, color=colour)
+    if several:
+        click.echo(summary_table(reports, skipped, colour, width), color=colour)
 
 
 class Terminated(Exception):

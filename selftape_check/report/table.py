@@ -58,26 +58,49 @@ def csv_row(doc: dict) -> list:
     return cells
 
 
-def summary_table(reports: Sequence[Report], skipped: int, colour: bool) -> str:
+VERDICT_WORDS = {"pass": "ready", "warn": "worth fixing", "fail": "fix first", "error": "not checked"}
+
+
+def summary_table(reports: Sequence[Report], skipped: int, colour: bool, width: int | None = None) -> str:
+    """One line per file: verdict in a word, the file name in full, its problems in a few words each
+    (plain.SHORT, must-fix first); wrapped to `width` with a hanging indent instead of cut off."""
+    import textwrap
+
+    from .plain import SHORT
     from .text import _COLOURS
 
     def c(code: str, text: str) -> str:
         return f"\x1b[{_COLOURS[code]}m{text}\x1b[0m" if colour else text
 
-    name_w = min(48, max(4, *(len(os.path.basename(r.path)) for r in reports)))
-    lines = [f"{'file':<{name_w}}  verdict  top problems"]
-    for r in reports:
-        name = terminal_safe(os.path.basename(r.path))[:name_w]
+    verdict_w = max(len(v) for v in VERDICT_WORDS.values())
+    names = [terminal_safe(os.path.basename(r.path)) for r in reports]
+    name_w = max(4, *(len(n) for n in names)) if names else 4
+    if width is not None and verdict_w + 2 + name_w + 2 + 20 > width:
+        name_w = 0  # a narrow screen: the problems go on the line under the name
+    lines = [f"{'verdict':<{verdict_w}}  {'file':<{name_w}}  problems" if name_w else
+             f"{'verdict':<{verdict_w}}  file, then its problems"]
+    for r, name in zip(reports, names):
+        verdict = r.verdict or "error"
         if r.status == "error":
-            why = terminal_safe(r.error.message.split(": ", 1)[-1])
-            lines.append(f"{name:<{name_w}}  {c('error', 'ERROR  ')}  {r.error.type}: {why[:60]}")
-            continue
-        top = ", ".join(f.check for f in r.findings if f.severity != "info")
-        top = (top[:67] + "...") if len(top) > 70 else (top or "-")
-        lines.append(f"{name:<{name_w}}  {c(r.verdict, f'{r.verdict.upper():<7}')}  {top}")
+            why = terminal_safe(r.error.message).split(": ", 1)[-1]
+            detail = f"{r.error.type}: {why}"
+        else:
+            detail = ", ".join(SHORT.get(f.check, f.check) for f in r.findings if f.severity != "info") or "-"
+        head = f"{VERDICT_WORDS[verdict]:<{verdict_w}}  "
+        indent = " " * (verdict_w + 2)
+        if name_w:
+            first = f"{name:<{name_w}}  "
+            text = detail if width is None else textwrap.fill(
+                detail, width=max(30, width), initial_indent=" " * len(head + first),
+                subsequent_indent=" " * len(head + first), break_long_words=False).lstrip()
+            lines.append(c(verdict, head) + first + text)
+        else:
+            lines.append(c(verdict, head) + name)
+            lines.append(textwrap.fill(detail, width=max(30, width), initial_indent=indent,
+                                       subsequent_indent=indent, break_long_words=False))
     counts = {k: sum(1 for r in reports if (r.verdict or "error") == k) for k in ("pass", "warn", "fail", "error")}
     total = f"{len(reports)} file{'s' if len(reports) != 1 else ''}: " + ", ".join(
-        f"{v} {k}" for k, v in counts.items() if v)
+        f"{v} {VERDICT_WORDS[k]}" for k, v in counts.items() if v)
     if skipped:
         total += f" ({skipped} non-media or hidden files skipped)"
     lines.append(total)

@@ -1,9 +1,13 @@
-"""The terminal report: verdict first, then each finding with where, how much, and what to do."""
+"""The terminal report: a plain headline first, then each problem as what casting will notice, when,
+and what to do; the measured figures and the check id after it (see `plain`)."""
 
 from __future__ import annotations
 
+import textwrap
+
 from ..model import Report
 from ..timeline import format_time
+from . import plain
 
 CHANNEL_LAYOUTS = {1: "mono", 2: "stereo", 6: "5.1", 8: "7.1"}
 
@@ -32,7 +36,41 @@ def format_ranges(ranges, limit: int = 4) -> str:
     return ", ".join(parts) + (f" (+{more} more)" if more > 0 else "")
 
 
-def render_text(report: Report, colour: bool = False) -> str:
+def _wrap(text: str, width: int | None, first: str, rest: str) -> list[str]:
+    """`text` wrapped to `width` (no wrapping when None) with a first-line and a hanging indent."""
+    if width is None:
+        return [first + text]
+    return textwrap.wrap(text, width=max(40, width), initial_indent=first, subsequent_indent=rest,
+                         break_long_words=False, break_on_hyphens=False) or [first]
+
+
+def media_line(m) -> str:
+    """0:05, 1280x720 25 fps, 48 kHz stereo; 'sound only' without a picture."""
+    desc = [format_time(m.duration_s)]
+    if m.video is not None:
+        fps = f" {m.video.fps:.0f} fps" if m.video.fps else ""
+        desc.append(f"{m.video.display_width}x{m.video.display_height}{fps}")
+    else:
+        desc.append("sound only")
+    if m.audio is not None:
+        desc.append(f"{m.audio.sample_rate / 1000:g} kHz {channels_label(m.audio.channels)}"
+                    + (f", sound track {m.audio.track} of {m.audio.tracks}" if m.audio.tracks > 1 else ""))
+    else:
+        desc.append("no sound")
+    return ", ".join(desc)
+
+
+def when_text(f, report: Report) -> str:
+    """Where a finding is, for a person: 'the whole tape (0:00-0:05)', '0:01-0:04, 0:08-0:10'."""
+    if not f.ranges:
+        return ""
+    times = format_ranges(list(f.ranges))
+    return f"the whole tape ({times})" if plain.whole_tape(f, report) else times
+
+
+def render_text(report: Report, colour: bool = False, width: int | None = None) -> str:
+    """The report for a person: a plain headline, then each problem as what casting will notice, when,
+    and what to do, with the measured figures (and the check id, for scripts and support) after it."""
     def c(code: str, text: str) -> str:
         return f"\x1b[{_COLOURS[code]}m{text}\x1b[0m" if colour else text
 
@@ -40,47 +78,66 @@ def render_text(report: Report, colour: bool = False) -> str:
 
     lines: list[str] = []
     if report.status == "error":
-        lines.append(f"{c('bold', terminal_safe(report.path))}  {c('error', 'ERROR')}  "
-                     f"{terminal_safe(report.error.message)}")
+        lines.append(f"{c('bold', terminal_safe(report.path))}")
+        lines.append(f"{c('error', plain.headline(report))}: {terminal_safe(report.error.message)}")
         return "\n".join(lines) + "\n"
     m = report.media
-    desc = [format_time(m.duration_s)]
-    if m.video is not None:
-        fps = f" {m.video.fps:.0f} fps" if m.video.fps else ""
-        desc.append(f"{m.video.display_width}x{m.video.display_height}{fps}")
-    if m.audio is not None:
-        desc.append(f"{m.audio.sample_rate / 1000:g} kHz {channels_label(m.audio.channels)}"
-                    + (f", sound track {m.audio.track} of {m.audio.tracks}" if m.audio.tracks > 1 else ""))
     verdict = report.verdict
-    lines.append(f"{c('bold', terminal_safe(report.path))}  ({', '.join(desc)})")
-    headline = {"pass": "Casting can see your eyes and hear your voice.",
-                "warn": "Worth fixing before you send it.",
-                "fail": "Casting is likely to pass on this tape as it is."}[verdict]
-    lines.append(f"{c(verdict, _LABEL[verdict])}  {headline}")
-    for f in report.findings:
+    path, media = terminal_safe(report.path), f"({media_line(m)})"
+    if width is not None and len(path) + 2 + len(media) > width:
+        lines.append(c("bold", path))
+        lines.extend(_wrap(media, width, "  ", "   "))
+    else:
+        lines.append(f"{c('bold', path)}  {media}")
+    lines.append(c(verdict, c("bold", plain.headline(report))))
+    issues = plain.problems(report)
+    for n, f in enumerate(issues, 1):
+        p = plain.describe(f, report)
         lines.append("")
-        measured = ""
-        if f.value is not None and f.threshold is not None:
-            measured = c("dim", f"  [{f.value:g} vs {f.threshold:g} {f.unit or ''}]".rstrip())
-        lines.append(f"  {c(f.severity, _LABEL[f.severity])} {f.check}: {f.message}{measured}")
-        if f.ranges:
-            lines.append(f"       where: {format_ranges(list(f.ranges))}")
-        lines.append(f"       fix:   {f.advice}")
-    vm, am = report.metrics.get("video", {}), report.metrics.get("audio", {})
-    figures = []
-    if m.video is not None and vm.get("face_visible_ratio") is not None:
-        figures.append(f"face visible {vm['face_visible_ratio'] * 100:.0f}%")
-        if vm.get("face_luma_median") is not None:
-            figures.append(f"face brightness {vm['face_luma_median']:.2f}")
-    if am.get("actor_lufs") is not None and am.get("reader_lufs") is not None:  # two voices told apart
-        figures.append(f"you {am['actor_lufs']:.1f} LUFS, reader {am['reader_lufs']:.1f} LUFS")
-    elif am.get("speech_lufs") is not None:
-        figures.append(f"voice {am['speech_lufs']:.1f} LUFS")
-    if am.get("snr_db") is not None:
-        figures.append(f"voice/noise {am['snr_db']:.0f} dB")
-    if figures:
+        lines.extend(_wrap(p.what, width, f"  {n}. ", "     "))
+        when = when_text(f, report)
+        if when:
+            lines.extend(_wrap(when, width, "     when: ", "           "))
+        lines.extend(_wrap(f.advice, width, "     do:   ", "           "))
+        words = plain.severity_words(f.severity)
+        tail = " \u00b7 ".join(x for x in (words, p.measured, f.check) if x)
+        for k, line in enumerate(_wrap(tail, width, "     ", "       ")):
+            if k == 0:  # the severity in its colour, the figures dimmed
+                line = "     " + c(f.severity, words) + c("dim", line[5 + len(words):])
+            else:
+                line = c("dim", line)
+            lines.append(line)
+    notes = [f for f in report.findings if f.severity == "info"]
+    summary = plain.checked(report)
+    profile = plain.profile_line(report)
+    if notes or summary or profile or report.skipped:
         lines.append("")
-        lines.append(c("dim", "  measured: " + ", ".join(figures)))
+    for f in notes:
+        lines.extend(_wrap(f"Note: {plain.describe(f, report).what} {f.advice}", width, "  ", "    "))
+    for s in summary:
+        lines.extend(_wrap(s, width, "  ", "    "))
+    if profile:
+        lines.extend(_wrap(profile, width, "  ", "    "))
     for note in report.skipped:
-        lines.append(c("dim", f"  note: {note}"))
+        if m.video is None and note.startswith("picture checks skipped: the file has no video"):
+            continue  # said above in plain words
+        lines.extend(c("dim", x) for x in _wrap(f"note: {note}", width, "  ", "    "))
     return "\n".join(lines) + "\n"
+
+
+def render_check_list(report: Report, thresholds, disabled=frozenset(), colour: bool = False) -> str:
+    """-v: every registered check, and why it found something, passed or was skipped."""
+    from ..judge import CHECKS
+
+    def c(code: str, text: str) -> str:
+        return f"\x1b[{_COLOURS[code]}m{text}\x1b[0m" if colour else text
+
+    if report.status != "ok":
+        return ""
+    colours = {"found": "fail", "passed": "pass", "skipped": "dim"}
+    width = max(len(k) for k in CHECKS)
+    out = ["", "  every check:"]
+    for check in CHECKS.values():
+        state, why = plain.check_status(check.id, check.needs, report, thresholds, frozenset(disabled))
+        out.append(f"    {check.id:<{width}}  {c(colours[state], f'{state:<7}')}  {why}")
+    return "\n".join(out) + "\n"
