@@ -29,7 +29,7 @@ sys.path.insert(0, ROOT)
 
 from selftape_check.testing import pink_noise, place_on_wall, room, write_tape  # noqa: E402
 
-REAL = os.path.join(os.path.dirname(ROOT), "shared", "data", "real")
+REAL = os.environ.get("SELFTAPE_REAL_DATA", os.path.join(os.path.dirname(ROOT), "shared", "data", "real"))
 SR = 48000
 FPS = 30
 SIZE = (1280, 720)

@@ -47,6 +47,12 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
        "the even front light self-tape guides ask for"),
     _S("face.eyes_hidden.ratio", 0.5, "share of face frames without detectable eyes", 0, 1,
        "casting: 'if I can't see your eyes, it's a problem'; half the tape"),
+    _S("face.multiple.share", 0.3, "share of face frames with a second face", 0, 1,
+       "a second person (a reader in shot, someone passing behind) in a third of the shots is there for "
+       "long, not a moment; casting expects the actor alone in frame"),
+    _S("face.multiple.min_height", 0.5, "other face's height / actor's face height", 0, 1,
+       "a face half the actor's size or more (a person at up to about twice the distance); smaller ones, "
+       "a photo on the wall or a face far behind, are not counted"),
     # ---- framing
     _S("face.too_small.height", 0.12, "face box height / frame height", 0, 1,
        "medium close-up (chest up): face about 20-35% of frame height; 12% is a wide shot"),
