@@ -61,11 +61,11 @@ def test_the_clean_real_clip_is_found_with_its_eyes(clean):
     assert "face.multiple" not in {f.check for f in clean.findings}
 
 
-@pytest.mark.parametrize("gain", [0.22, 0.2])
+@pytest.mark.parametrize("gain", [0.22, 0.2, 0.05])
 def test_a_darkened_real_clip_reads_underexposed_not_missing(tmp_path, clip, clean, gain):
-    """The clip darkened as a dim room does (gain, then gamma 1.3): the Haar path lost the face at
-    gain 0.22 (face.missing); the face must be found in as many frames as on the clean clip and its
-    brightness read as that of the darkened face."""
+    """The clip darkened as a dim room does (gain, then gamma 1.3): the face must be found in as many
+    frames as on the clean clip and its brightness read as that of the darkened face. The Haar path
+    (CLAHE) held this clip at 0.22 but lost it at 0.05 (face found on 0 % of the frames: face.missing)."""
     lut = np.clip(255.0 * gain * (np.arange(256) / 255.0) ** 1.3, 0, 255).astype(np.uint8)
     r = _tape(tmp_path, clip, "dark.mp4", lambda i, f: lut[f])
     v, v0 = r.metrics["video"], clean.metrics["video"]
@@ -95,13 +95,14 @@ def _face_patch(actor_h_px: float, share: float) -> np.ndarray:
     return cv2.resize(crop, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
 
 
-def test_a_second_smaller_face_in_a_corner_changes_no_finding_about_the_actor(tmp_path, clip, clean):
-    """A second person's head, 0.7 of the actor's face height, in the top left corner for the whole
-    clip: the actor's face height and centre stay within 10 % of the clean tape, no face.* warning is
-    added, and face.multiple says a second face is there."""
+@pytest.mark.parametrize("share", [0.7, 0.9])
+def test_a_second_smaller_face_in_a_corner_changes_no_finding_about_the_actor(tmp_path, clip, clean, share):
+    """A second person's head, 0.7 or 0.9 of the actor's face height, in the top left corner for the
+    whole clip: the actor's face height and centre stay within 10 % of the clean tape, no face.* warning
+    is added, and face.multiple says a second face is there."""
     frames = clip[0]
     actor = faces.FaceTracker().detect(cv2.cvtColor(frames[0], cv2.COLOR_RGB2GRAY))
-    patch = _face_patch(actor.h, 0.7)
+    patch = _face_patch(actor.h, share)
 
     def pasted(i, f):
         g = f.copy()
