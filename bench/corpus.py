@@ -423,7 +423,7 @@ def render(spec: Spec, out_dir: str, seed: int) -> str:
             fx, fy, fw, fh = _face_box(next(photo_frames(spec.face, size, 0.1, fps, seed=seed)))
             w, h = size
             if d == "cropped":
-                share = 0.95 * (0.75 if clear else 0.64) * h / fh
+                share = 0.95 * (0.78 if clear else 0.68) * h / fh
             k = share / 0.95
             # the face centre relative to the photo's anchor (bottom centre), scaled with the photo
             ox, oy = (fx + fw / 2 - w / 2) * k, (fy + fh / 2 - h) * k

@@ -40,10 +40,10 @@ def _path(use_model: bool):
 
 def cost(repeat: int) -> None:
     import cv2
+    from speed import make_tape
 
     from selftape_check import analyze
     from selftape_check.measure import faces
-    from speed import make_tape
 
     path = make_tape("t1080_60.mp4", 60, (1920, 1080))
     best = {}
@@ -87,8 +87,8 @@ def cost(repeat: int) -> None:
 
 def dark() -> None:
     import cv2
-
     from corpus import clip_frames, real_data_missing
+
     from selftape_check.measure import faces
 
     if real_data_missing():
@@ -111,7 +111,8 @@ def dark() -> None:
                     b = tracker.detect(g)
                     found += b is not None
                     eyes += bool(b is not None and tracker.eyes_visible(g, b))
-                cell.append(f"{'L' if use_model else 'H'} {100 * found // len(frames):3d}/{100 * eyes // max(1, found):3d}")
+                tag = "L" if use_model else "H"
+                cell.append(f"{tag} {100 * found // len(frames):3d}/{100 * eyes // max(1, found):3d}")
             cells.append(" ".join(cell))
         print(f"{clip:<40} " + " ".join(f"{c:>22}" for c in cells))
     _path(True)

@@ -119,7 +119,8 @@ class VideoSeries:
     decoded_frames: int
     mode: str
     # coverage frames, from the face landmarks (measure.faces; empty on the Haar fallback path)
-    other_face_ratio: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # largest other face / actor's: 0 alone, NaN not searched
+    # the largest other face's height / the actor's: 0 alone, NaN on a frame not searched at every size
+    other_face_ratio: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     mouth_openness: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # inner lip gap / width
 
     def later_by(self, offset_s: float) -> VideoSeries:

@@ -162,7 +162,8 @@ KEEP_BONUS = 2.0  # the face that was the actor's in the frame before counts thi
 KEEP_IOU = 0.2
 OTHERS_EVERY = 4  # every 4th coverage frame (and the first OTHERS_FIRST) is searched at two scales, to count
 OTHERS_FIRST = 8  # faces smaller than the actor's (a short tape is searched so throughout)
-EYE_CONTRAST_MIN = 0.30  # landmarks.eye_contrast of a visible eye (open: 0.34-0.85 on 14 real portraits; covered by skin 0-0.29)
+# landmarks.eye_contrast of a visible eye (open: 0.34-0.85 on 14 real portraits; covered by skin 0-0.29)
+EYE_CONTRAST_MIN = 0.30
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,8 @@ def box_from_landmarks(pts: np.ndarray) -> Box:
     r_eye = (pts[33] + pts[133]) / 2
     l_eye = (pts[263] + pts[362]) / 2
     eyes = (r_eye + l_eye) / 2
-    h = 0.5 * (BOX_EYE_CHIN * float(np.linalg.norm(pts[152] - eyes)) + BOX_EYE_DIST * float(np.linalg.norm(l_eye - r_eye)))
+    h = 0.5 * (BOX_EYE_CHIN * float(np.linalg.norm(pts[152] - eyes))
+               + BOX_EYE_DIST * float(np.linalg.norm(l_eye - r_eye)))
     return Box(round(eyes[0] - h / 2), round(eyes[1] - BOX_EYE_LINE * h), max(1, round(h)), max(1, round(h)))
 
 

@@ -171,7 +171,8 @@ def around(h: int, w: int, x: float, y: float, bw: float, bh: float) -> tuple[fl
     miss) is searched there first, one detector run instead of the fine level's dozen or more."""
     side = max(float(max(bw, bh)) * AROUND_SCALE, 32.0)
     cx, cy = x + bw / 2, y + bh / 2
-    return (float(np.clip(cx - side / 2, 0, max(0, w - side))), float(np.clip(cy - side / 2, 0, max(0, h - side))), side)
+    return (float(np.clip(cx - side / 2, 0, max(0, w - side))),
+            float(np.clip(cy - side / 2, 0, max(0, h - side))), side)
 
 
 def _crop_square(img: np.ndarray, x0: float, y0: float, side: float, size: int) -> np.ndarray:
