@@ -11,6 +11,7 @@ Pipeline (one folder per stage): `media` (probe, sampled decode) -> `measure` (t
 from .api import analyze
 from .errors import AnalysisError
 from .model import Finding, Report
+from .options import OptionError
 
 __version__ = "0.1.0"
-__all__ = ["analyze", "AnalysisError", "Finding", "Report", "__version__"]
+__all__ = ["analyze", "AnalysisError", "Finding", "OptionError", "Report", "__version__"]

@@ -9,6 +9,8 @@ from typing import Collection, Mapping
 
 from .errors import AnalysisError
 from .model import Report, ReportError
+from .options import OptionError
+from .options import check as check_option
 
 
 def analyze(
@@ -28,6 +30,8 @@ def analyze(
     `thresholds` overrides defaults by key (see `selftape_check.judge.SETTINGS`); `checks` limits which
     checks run; `timeout_s` bounds the work on one file; `profile` names an upload target
     (`selftape_check.profiles.PROFILES`) whose file size and format limits are checked.
+    An option out of its range (a timeout of 0 or NaN, an unknown threshold, a warn level past its fail
+    level) raises `OptionError` (a ValueError) before any work.
     """
     import av
 
@@ -39,11 +43,17 @@ def analyze(
 
     path = os.fspath(path)
     started = time.monotonic()
-    deadline = started + timeout_s if timeout_s else None
-    size = os.path.getsize(path) if os.path.isfile(path) else None
-    target = get_profile(profile)  # an unknown name is the caller's error: ValueError
+    timeout_s = check_option("timeout", timeout_s)  # the caller's mistakes are OptionErrors, not reports
+    check_option("thorough", thorough)
+    check_option("profile", profile)
     try:
         limits = Thresholds(thresholds)
+    except (KeyError, ValueError) as exc:
+        raise OptionError("thresholds", str(exc.args[0])) from None
+    deadline = started + timeout_s if timeout_s else None
+    size = os.path.getsize(path) if os.path.isfile(path) else None
+    target = get_profile(profile)
+    try:
         with open_container(path) as container:
             media = probe_container(path, container, decoder_threads, every_frame=thorough)
             measurements = measure_container(container, media, SamplingSettings(thorough=thorough), deadline,

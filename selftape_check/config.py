@@ -25,8 +25,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-KEYS = {"strict": bool, "fail_on": str, "jobs": int, "timeout": (int, float), "thorough": bool, "disable": list,
-        "thresholds": dict, "profile": str}
+from .options import OPTIONS, OptionError
+
+KEYS = (*OPTIONS, "thresholds")  # the run options' table, and the checks' thresholds
 
 
 class ConfigError(ValueError):
@@ -81,20 +82,23 @@ def _read(path: Path) -> dict:
 
 
 def _validate(table: dict, source: str) -> Config:
-    from .judge import CHECKS, SETTINGS
+    """Each key checked against the one options table (`options.OPTIONS`) and the thresholds table, with
+    the same rules as the command line (a jobs = 0 or a timeout = nan is refused here too)."""
+    from .judge import CHECKS, SETTINGS, Thresholds
 
+    values = {}
     for key, value in table.items():
-        if key not in KEYS:
+        if key == "thresholds":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: 'thresholds' must be a table of KEY = number")
+            continue
+        if key not in OPTIONS:
             raise ConfigError(f"{source}: unknown key '{key}' (known: {', '.join(sorted(KEYS))})")
-        if not isinstance(value, KEYS[key]) or (KEYS[key] is int and isinstance(value, bool)):
-            raise ConfigError(f"{source}: '{key}' has the wrong type")
-    if table.get("fail_on") not in (None, "warn", "fail"):
-        raise ConfigError(f"{source}: fail_on must be 'warn' or 'fail'")
-    from .profiles import PROFILES
-
-    if table.get("profile") not in (None, *PROFILES):
-        raise ConfigError(f"{source}: unknown profile '{table['profile']}' (known: {', '.join(PROFILES)})")
-    unknown = [c for c in table.get("disable", []) if c not in CHECKS]
+        try:
+            values[key] = OPTIONS[key].check(value)
+        except OptionError as exc:
+            raise ConfigError(f"{source}: {exc.message}") from None
+    unknown = [c for c in values.get("disable", ()) if c not in CHECKS]
     if unknown:
         raise ConfigError(f"{source}: unknown check id(s) in disable: {', '.join(unknown)}")
     thresholds = table.get("thresholds", {})
@@ -104,8 +108,12 @@ def _validate(table: dict, source: str) -> Config:
         s = SETTINGS[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not (s.lo <= value <= s.hi):
             raise ConfigError(f"{source}: threshold '{key}' must be a number within {s.lo:g}..{s.hi:g} ({s.unit})")
+    try:
+        Thresholds(thresholds)
+    except (KeyError, ValueError) as exc:
+        raise ConfigError(f"{source}: {exc.args[0]}") from None
     return Config(
-        source=source, strict=table.get("strict"), fail_on=table.get("fail_on"), jobs=table.get("jobs"),
-        timeout=table.get("timeout"), thorough=table.get("thorough"), disable=tuple(table.get("disable", ())),
-        thresholds=dict(thresholds), profile=table.get("profile"),
+        source=source, strict=values.get("strict"), fail_on=values.get("fail_on"), jobs=values.get("jobs"),
+        timeout=values.get("timeout"), thorough=values.get("thorough"), disable=tuple(values.get("disable", ())),
+        thresholds=dict(thresholds), profile=values.get("profile"),
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 ErrorType = Literal[
-    "not_found", "unreadable", "not_media", "no_streams", "truncated", "timeout", "too_large", "internal"
+    "not_found", "unreadable", "not_media", "no_streams", "truncated", "timeout", "too_large", "worker_lost",
+    "corrupt_audio", "internal"
 ]
 
 

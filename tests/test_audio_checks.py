@@ -104,15 +104,17 @@ def test_snr_of_a_voice_that_hardly_pauses_under_loud_noise(tmp_path, noise_name
 
 
 # 15 dB, not nearer the 10 dB fail threshold than the estimate's error (a radio voice with its own
-# studio floor reads 2.5 dB low at 10 dB)
-@pytest.mark.parametrize("snr_db,severity", [(5.0, {"warn", "fail"}), (15.0, {"warn"})])
+# studio floor reads 2.5 dB low at 10 dB); 25 dB is 5 dB over the 20 dB warn level: must not fire
+@pytest.mark.parametrize("snr_db,severity", [(5.0, {"warn", "fail"}), (15.0, {"warn"}), (25.0, set())])
 def test_noisy_speech_is_reported(tmp_path, snr_db, severity):
     v = voice(VOICES[0])
     n = np.resize(load("noise_street_traffic1.wav"), len(v))
     n = n / np.sqrt(np.mean(n ** 2)) * active_rms(v) * 10 ** (-snr_db / 20)
     r, fired = check(tmp_path, v + n)
-    assert "audio.noisy" in fired
+    # within 3 dB, except at 5 dB, where this voice under traffic reads 1.9 (bench/snr.py: the 0-5 dB misses)
+    assert abs(r.metrics["audio"]["snr_db"] - snr_db) <= (3.5 if snr_db < 10 else 3.0), r.metrics["audio"]["snr_db"]
     assert {f.severity for f in r.findings if f.check == "audio.noisy"} <= severity
+    assert ("audio.noisy" in fired) == bool(severity)
 
 
 @pytest.mark.parametrize("mains", [50, 60])

@@ -50,15 +50,41 @@ def test_sample_without_sound_gets_audio_missing():
     assert doc["media"]["audio"] is None
 
 
-def test_clean_sample_json_has_required_metrics():
+def _always_present(schema: dict) -> dict[str, list[str]]:
+    metrics = schema["$defs"]["report"]["properties"]["metrics"]["properties"]
+    return {group: metrics[group]["required"] for group in ("video", "audio", "av")}
+
+
+def test_clean_sample_json_has_required_metrics(tmp_path):
+    """The schema names the metrics that are always present; every kind of report carries them: a tape, a
+    tape without sound, an audio-only file (nulls for the picture) and a file that could not be read."""
+    required = _always_present(SCHEMA)
+    assert "integrated_lufs" in required["audio"] and "face_luma_median" in required["video"]
     doc = json.loads(run_cli(str(SAMPLES / "clean_take.mp4"), "--json").stdout)
     jsonschema.validate(doc, SCHEMA)
     assert doc["status"] == "ok" and doc["verdict"] == "pass" and doc["findings"] == []
-    for key in ("integrated_lufs", "true_peak_dbtp", "noise_floor_dbfs", "snr_db", "actor_lufs", "reader_lufs"):
-        assert key in doc["metrics"]["audio"]
     assert doc["media"]["video"]["width"] == 1280 and doc["media"]["video"]["fps"] == 25
     # the generator mixed the voice at -22 dBFS RMS over a -62 dBFS room tone: 40 dB
     assert doc["metrics"]["audio"]["snr_db"] > 30
+    import numpy as np
+    import soundfile as sf
+
+    wav = tmp_path / "voice.wav"
+    sf.write(str(wav), 0.1 * np.sin(np.arange(48000 * 3) * 2 * np.pi * 997 / 48000), 48000)
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(b"not a video" * 50)
+    for path in (SAMPLES / "clean_take.mp4", SAMPLES / "no_sound_take.mp4", wav, junk):
+        doc = json.loads(run_cli(str(path), "--json").stdout)
+        jsonschema.validate(doc, SCHEMA)
+        for group, keys in required.items():
+            assert set(keys) <= set(doc["metrics"][group]), (path.name, group)
+    assert doc["status"] == "error" and doc["metrics"]["audio"]["integrated_lufs"] is None
+    no_sound = json.loads(run_cli(str(SAMPLES / "no_sound_take.mp4"), "--json").stdout)
+    assert no_sound["metrics"]["audio"]["integrated_lufs"] is None
+    assert no_sound["metrics"]["video"]["face_luma_median"] > 0.3
+    audio_only = json.loads(run_cli(str(wav), "--json").stdout)
+    assert audio_only["metrics"]["video"]["face_luma_median"] is None
+    assert audio_only["metrics"]["audio"]["integrated_lufs"] == pytest.approx(-23.0, abs=0.3)  # 997 Hz -20 dBFS
 
 
 @pytest.mark.parametrize("content,kinds", [

@@ -74,8 +74,17 @@ def test_face_darkened_by_known_factor_reads_that_factor_and_is_underexposed(tmp
     assert "face.underexposed" in fired(r) and "face.missing" not in fired(r)
 
 
-def test_overexposed_face(tmp_path, scene):
-    assert "face.overexposed" in fired(tape(tmp_path, scene, lambda i, f: f * 2.6))
+def test_overexposed_face(tmp_path, scene, clean):
+    """Brightened x2.6 the face clips (Y' scales with R'G'B'): overexposed. Brightened x1.15 it reads
+    1.15 x the clean face's luma, still under the 0.85 warn level with few clipped pixels: no finding."""
+    hot = tape(tmp_path, scene, lambda i, f: f * 2.6)
+    assert "face.overexposed" in fired(hot)
+    assert hot.metrics["video"]["face_luma_median"] > 0.85
+    mild = tape(tmp_path, scene, lambda i, f: f * 1.15, name="mild.mp4")
+    ratio = mild.metrics["video"]["face_luma_median"] / clean.metrics["video"]["face_luma_median"]
+    assert ratio == pytest.approx(1.15, abs=0.04)
+    assert mild.metrics["video"]["face_luma_median"] < 0.85
+    assert "face.overexposed" not in fired(mild)
 
 
 def test_backlit_face(tmp_path, scene):

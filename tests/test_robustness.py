@@ -314,10 +314,15 @@ def test_audio_only_wav_skips_picture_checks(tmp_path):
 def test_single_frame_and_half_second(tmp_path):
     one = tmp_path / "one.mp4"
     write_tape(str(one), frames(1), 25, None)
-    check_outcome(one)
+    doc = check_outcome(one)
+    assert doc["media"]["duration_s"] == pytest.approx(0.04, abs=0.01)
+    assert doc["metrics"]["video"]["frames_decoded"] == 1
     half = tmp_path / "half.mp4"
     write_tape(str(half), frames(12), 25, tone(0.5))
-    check_outcome(half)
+    doc = check_outcome(half)
+    assert doc["media"]["duration_s"] == pytest.approx(0.5, abs=0.05)
+    # a -12 dBFS 440 Hz sine on both channels: BS.1770 reads -12.0 - 0.7 (the -0.691 offset) = -12.7 LUFS
+    assert doc["metrics"]["audio"]["integrated_lufs"] == pytest.approx(-12.7, abs=0.3)
 
 
 @pytest.mark.parametrize("w,h", [(16, 16), (641, 359)])
@@ -342,7 +347,11 @@ def test_variable_frame_rate(tmp_path):
     path = tmp_path / "vfr.mp4"
     stamps = [0, 1, 2, 4, 5, 7, 8, 9, 12, 13, 14, 15, 17, 20, 21, 22, 25, 26, 27, 29]
     write_tape(str(path), frames(len(stamps)), 30, None, timestamps=stamps)
-    check_outcome(path)
+    doc = check_outcome(path)
+    # 20 frames over 29 ticks of 1/30 s: the average rate is 20 / (29/30 s) = 20.7 fps, not the 30 of the time base
+    assert doc["media"]["video"]["fps"] == pytest.approx(20 / (29 / 30), abs=0.3)
+    assert doc["media"]["duration_s"] == pytest.approx(29 / 30, abs=0.04)
+    assert doc["metrics"]["video"]["frames_decoded"] == 20
 
 
 @pytest.mark.parametrize("rotation", [90, 180, 270])
@@ -401,7 +410,12 @@ def test_two_audio_tracks_uses_the_first(tmp_path):
             for p in s.encode():
                 c.mux(p)
     doc = check_outcome(path)
-    assert doc["media"]["audio"]["channels"] == 2
+    audio = doc["media"]["audio"]
+    assert audio["channels"] == 2 and (audio["track"], audio["tracks"]) == (1, 2)
+    # the first track is the -12 dBFS tone (-12.7 LUFS), the second the same 20 dB down (-32.7 LUFS)
+    assert doc["metrics"]["audio"]["integrated_lufs"] == pytest.approx(-12.7, abs=0.3)
+    assert [o["track"] for o in audio["other_tracks"]] == [2]
+    assert audio["other_tracks"][0]["integrated_lufs"] == pytest.approx(-32.7, abs=0.3)
 
 
 # ------------------------------------------------------------------ names, permissions, folders

@@ -150,6 +150,30 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
 ]})
 
 
+def _severity_pairs() -> tuple[tuple[str, str], ...]:
+    """(warn key, fail key) of every check with two levels: `x.warn_<what>` beside `x.fail_<what>`."""
+    pairs = []
+    for key in SETTINGS:
+        head, _, tail = key.rpartition(".")
+        if tail.startswith("warn_") and f"{head}.fail_{tail[5:]}" in SETTINGS:
+            pairs.append((key, f"{head}.fail_{tail[5:]}"))
+    return tuple(pairs)
+
+
+SEVERITY_PAIRS = _severity_pairs()
+
+
+def _check_order(values: Mapping[str, float], warn_key: str, fail_key: str) -> None:
+    """A fail level must be at least as severe as its warn level, on the side the defaults put it: a warn
+    threshold set past the fail one would let a worse tape read better (a FAIL turned into a PASS)."""
+    fail_above = SETTINGS[fail_key].default > SETTINGS[warn_key].default  # e.g. reader louder by more dB
+    warn, fail = values[warn_key], values[fail_key]
+    if (fail < warn) if fail_above else (fail > warn):
+        side = "at or above" if fail_above else "at or below"
+        raise ValueError(f"threshold '{fail_key}' ({fail:g}) must be {side} '{warn_key}' ({warn:g}): "
+                         "a fail is the worse case")
+
+
 class Thresholds:
     """Threshold values by key: defaults from `SETTINGS`, overridden where given."""
 
@@ -162,6 +186,8 @@ class Thresholds:
             if not (s.lo <= float(value) <= s.hi):
                 raise ValueError(f"threshold '{key}' must be within {s.lo}..{s.hi} ({s.unit})")
             values[key] = float(value)
+        for warn_key, fail_key in SEVERITY_PAIRS:
+            _check_order(values, warn_key, fail_key)
         self._values = values
 
     def __getitem__(self, key: str) -> float:

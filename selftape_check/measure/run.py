@@ -272,6 +272,8 @@ def measure_container(
     audio = audio_meter.finish() if audio_meter is not None else None
     if video is not None and len(video.t_s) == 0 and (audio is None or audio.duration_s == 0):
         raise AnalysisError("truncated", f"{media.path}: no frame or sound could be decoded")
+    if video is None and audio is not None and audio.duration_s == 0:
+        raise AnalysisError("truncated", f"{media.path}: the sound track holds no samples")
     return Measurements(media=media, video=video, audio=audio,
                         bad_video_packets=bad_video,
                         bad_audio_packets=audio_dec.bad_packets if audio_dec is not None else 0,

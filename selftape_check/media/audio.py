@@ -18,6 +18,7 @@ from typing import Iterator
 import av
 import numpy as np
 
+MAX_SAMPLE = 1e3  # a float sample past 60 dB over full scale is not sound: the file's data is garbage
 GAP_S = 0.015  # a jump in the timestamps this long or longer is a gap (an AAC frame is 21 ms)
 MAX_GAP_S = 600.0  # a jump longer than this is a broken timestamp, not a gap
 
@@ -83,4 +84,18 @@ class AudioDecoder:
             cut = min(self._drop, arr.shape[1])
             arr, self._drop = arr[:, cut:], self._drop - cut
         if arr.size:
+            _check_finite(arr, self.stream)
             yield np.ascontiguousarray(arr.T, dtype=np.float32)
+
+
+def _check_finite(arr: np.ndarray, stream: av.AudioStream) -> None:
+    """Float audio (WAV, FLAC-in-float, some editors' exports) can hold NaN, infinities or absurd values
+    that no microphone made; measured as sound they give a normal-looking true peak or NaN loudness.
+    Such a track is corrupt: say so rather than judge it (`corrupt_audio`)."""
+    peak = float(np.max(np.abs(arr)))  # NaN propagates: max of anything with a NaN is NaN
+    if not (peak <= MAX_SAMPLE):
+        from ..errors import AnalysisError
+
+        what = "NaN or infinite" if not np.isfinite(peak) else f"impossible ({peak:.3g} x full scale)"
+        raise AnalysisError("corrupt_audio", f"{stream.container.name}: the sound track holds {what} sample "
+                            "values: the audio data is corrupt; export the tape again from the original")

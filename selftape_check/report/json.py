@@ -29,6 +29,15 @@ def display_path(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+
+
+def terminal_safe(text: str) -> str:
+    """A name or message as printable text: control characters (escape sequences, newlines, carriage
+    returns in a stranger's file name or tags) shown as \\xNN instead of acting on the terminal."""
+    return display_path(str(text)).translate(_CONTROL)
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
     from .. import __version__
 

@@ -36,12 +36,12 @@ def render_text(report: Report, colour: bool = False) -> str:
     def c(code: str, text: str) -> str:
         return f"\x1b[{_COLOURS[code]}m{text}\x1b[0m" if colour else text
 
-    from .json import display_path
+    from .json import terminal_safe
 
     lines: list[str] = []
     if report.status == "error":
-        lines.append(f"{c('bold', display_path(report.path))}  {c('error', 'ERROR')}  "
-                     f"{display_path(report.error.message)}")
+        lines.append(f"{c('bold', terminal_safe(report.path))}  {c('error', 'ERROR')}  "
+                     f"{terminal_safe(report.error.message)}")
         return "\n".join(lines) + "\n"
     m = report.media
     desc = [format_time(m.duration_s)]
@@ -52,7 +52,7 @@ def render_text(report: Report, colour: bool = False) -> str:
         desc.append(f"{m.audio.sample_rate / 1000:g} kHz {channels_label(m.audio.channels)}"
                     + (f", sound track {m.audio.track} of {m.audio.tracks}" if m.audio.tracks > 1 else ""))
     verdict = report.verdict
-    lines.append(f"{c('bold', display_path(report.path))}  ({', '.join(desc)})")
+    lines.append(f"{c('bold', terminal_safe(report.path))}  ({', '.join(desc)})")
     headline = {"pass": "Casting can see your eyes and hear your voice.",
                 "warn": "Worth fixing before you send it.",
                 "fail": "Casting is likely to pass on this tape as it is."}[verdict]
