@@ -29,7 +29,7 @@ sys.path.insert(0, ROOT)
 
 from selftape_check.testing import pink_noise, place_on_wall, room, write_tape  # noqa: E402
 
-REAL = os.path.join(os.path.dirname(ROOT), "shared", "data", "real")
+REAL = os.environ.get("SELFTAPE_REAL_DATA", os.path.join(os.path.dirname(ROOT), "shared", "data", "real"))
 SR = 48000
 FPS = 30
 SIZE = (1280, 720)
@@ -423,7 +423,7 @@ def render(spec: Spec, out_dir: str, seed: int) -> str:
             fx, fy, fw, fh = _face_box(next(photo_frames(spec.face, size, 0.1, fps, seed=seed)))
             w, h = size
             if d == "cropped":
-                share = 0.95 * (0.75 if clear else 0.64) * h / fh
+                share = 0.95 * (0.78 if clear else 0.68) * h / fh
             k = share / 0.95
             # the face centre relative to the photo's anchor (bottom centre), scaled with the photo
             ox, oy = (fx + fw / 2 - w / 2) * k, (fy + fh / 2 - h) * k

@@ -118,6 +118,10 @@ class VideoSeries:
     coverage_interval_s: float
     decoded_frames: int
     mode: str
+    # coverage frames, from the face landmarks (measure.faces; empty on the Haar fallback path)
+    # the largest other face's height / the actor's: 0 alone, NaN on a frame not searched at every size
+    other_face_ratio: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    mouth_openness: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # inner lip gap / width
 
     def later_by(self, offset_s: float) -> VideoSeries:
         """The same series with every time `offset_s` later (the picture starts after the sound)."""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-REAL = ROOT.parent / "shared" / "data" / "real"
+# a worktree beside the checkout has no shared/ next to it: SELFTAPE_REAL_DATA points there
+REAL = Path(os.environ.get("SELFTAPE_REAL_DATA", ROOT.parent / "shared" / "data" / "real"))
 
 
 

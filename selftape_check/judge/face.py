@@ -14,6 +14,9 @@ from .registry import Context, check
 
 SHOWN_GAP_S = 1.0  # a finding fired by its share shows where the face is missing for 1 s or more
 SCENE_MARGIN_S = 1.0  # the scene runs from a beat before the first line to a beat after the last
+# A picture this dark where no face is found is called too dark (not empty): the landmark detector finds a
+# face down to about a fifth of normal exposure (a frame mean of 0.08 is a well-exposed 0.4 at gain 0.2)
+DARK_FRAME_LUMA = 0.08
 
 
 def _ranges(ctx: Context, mask: np.ndarray, min_s: float = 2.0) -> list[tuple[float, float]]:
@@ -63,12 +66,12 @@ def face_missing(ctx: Context) -> Iterator[Finding]:
     if ratio >= t["face.missing.warn_ratio"] and not ranges:
         return
     severity = "fail" if ratio < t["face.missing.fail_ratio"] else "warn"
-    dark = float(np.median(v.frame_luma_mean[missing])) < 0.08 if missing.any() else False
-    why = " The picture is very dark there." if dark else ""
+    dark = float(np.median(v.frame_luma_mean[missing])) < DARK_FRAME_LUMA if missing.any() else False
     of = "the tape" if scene is None else "the scene (from your first line to your last)"
+    message = (f"The picture is too dark to find a face in {_pct(1 - ratio)} of {of}." if dark else
+               f"No face is visible for {_pct(1 - ratio)} of {of}.")
     yield Finding(
-        "face.missing", severity,
-        f"No face is visible for {_pct(1 - ratio)} of {of}.{why}",
+        "face.missing", severity, message,
         "Face the camera and stay in frame; light your face so it reads clearly." if dark else
         "Stay in frame, facing the camera (a slight three-quarter angle is fine).",
         value=round(ratio, 3), threshold=t["face.missing.warn_ratio"], unit="share of frames with a face",
@@ -252,3 +255,36 @@ def off_center(ctx: Context) -> Iterator[Finding]:
         "Centre yourself and put your eyes about a third of the way down the frame.",
         value=round(value, 3), threshold=thr, unit=unit, ranges=_box_ranges(ctx, idx, bad),
     )
+
+
+@check("face.multiple", needs="video")
+def multiple(ctx: Context) -> Iterator[Finding]:
+    """A second face beside the actor's for a long part of the tape: information (the actor's own
+    checks follow the actor's face whatever else is in frame)."""
+    v, t = ctx.m.video, ctx.t
+    found = v.face_found
+    if len(v.other_face_ratio) != len(found):
+        return
+    searched = found & np.isfinite(v.other_face_ratio)  # faces of every size are counted on some frames
+    if searched.sum() < 3:
+        return
+    two = searched & (np.nan_to_num(v.other_face_ratio) >= t["face.multiple.min_height"])
+    share = _share(two, searched)
+    if share < t["face.multiple.share"]:
+        return
+    yield Finding(
+        "face.multiple", "info",
+        f"Another face is in frame beside yours in {_pct(share)} of the shots. Your checks follow your face "
+        "(the largest, most central one).",
+        "Casting expects you alone in frame: keep the reader off camera and take down photos or posters "
+        "with faces behind you.",
+        value=round(share, 3), threshold=t["face.multiple.share"], unit="share of face frames",
+        ranges=tuple(_ranges(ctx, found & (_held(v.other_face_ratio) >= t["face.multiple.min_height"]))),
+    )
+
+
+def _held(x: np.ndarray) -> np.ndarray:
+    """Each NaN replaced by the last value before it (0 before the first)."""
+    idx = np.where(np.isfinite(x), np.arange(len(x)), -1)
+    idx = np.maximum.accumulate(idx) if len(x) else idx
+    return np.where(idx >= 0, x[np.maximum(idx, 0)], 0.0)

@@ -132,7 +132,7 @@ class VideoMeter:
         self.mode = mode
         self.cov: dict[str, list] = {k: [] for k in (
             "t", "found", "box", "face_mean", "face_p95", "face_clip", "face_lr", "bg_bright", "eyes",
-            "frame_mean", "sharp", "noise", "cast", "skin", "cov_diff")}
+            "frame_mean", "sharp", "noise", "cast", "skin", "cov_diff", "others", "mouth_open")}
         self.frames: dict[str, list] = {k: [] for k in ("t", "run", "luma", "bg_luma", "diff", "shift", "mouth",
                                                             "corrupt")}
         self._mouth = MouthMeter()
@@ -260,6 +260,9 @@ class VideoMeter:
         native = f.native_luma if f.native_luma is not None else f.luma
         kx, ky = native.shape[1] / w, native.shape[0] / h  # analysis -> native pixels (differ for non-square pixels)
         box = self.tracker.detect(f.luma)
+        reading = self.tracker.reading  # landmarks' extra readings (None without a face or on the fallback)
+        c["others"].append(reading.other_ratio if reading is not None else 0.0)
+        c["mouth_open"].append(reading.mouth_openness if reading is not None else float("nan"))
         c["t"].append(f.t_s)
         if f.rgb_small is not None:
             self._keep_thumbnail(f.t_s, f.rgb_small)
@@ -324,6 +327,7 @@ class VideoMeter:
             frame_corrupt=farr("corrupt", bool),
             thumbnails=tuple(self._thumbs),
             coverage_interval_s=self.coverage_interval_s, decoded_frames=decoded_frames, mode=self.mode,
+            other_face_ratio=arr("others"), mouth_openness=arr("mouth_open"),
         )
 
 
