@@ -61,7 +61,7 @@ def analyze(
         findings, metrics, skipped, who = judge(measurements, limits, checks, target)
         extras = {}
         if pictures:
-            from .judge.moments import moments, timeline
+            from .report.moments import moments, timeline
 
             extras = {"timeline": timeline(measurements, who, metrics.get("edit")),
                       "moments": moments(measurements, findings)}

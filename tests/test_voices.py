@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from selftape_check import analyze
-from selftape_check.judge.voices import loudness_of, mouth_evidence
+from selftape_check.measure.voices import loudness_of, mouth_evidence
 
 from .conftest import REAL, load_bench
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Collection
 
+from ..measure.voices import Voices, who_speaks
 from ..model import SEVERITY_ORDER, Finding, Measurements
 from ..profiles import Profile
 from . import audio, damage, edit, face, motion, picture, upload, voices  # noqa: F401  (registration)
@@ -18,7 +19,7 @@ __all__ = ["judge", "CHECKS", "SETTINGS", "Thresholds"]
 def judge(
     m: Measurements, thresholds: Thresholds | None = None, only: Collection[str] | None = None,
     profile: Profile | None = None,
-) -> tuple[list[Finding], dict, list[str], voices.Voices | None]:
+) -> tuple[list[Finding], dict, list[str], Voices | None]:
     """Run every registered check that applies. Returns (findings, metrics, skipped notes, who speaks
     when)."""
     thresholds = thresholds or Thresholds()
@@ -26,7 +27,7 @@ def judge(
     if m.video is not None:
         motion_stats = motion.run_stats(m.video, m.media.video.fps or 30.0)
     # a frozen picture's still mouth is not a listening actor: the same limit as video.frozen's frames
-    who = voices.who_speaks(m, thresholds["video.frozen.diff"] / 10)
+    who = who_speaks(m, thresholds["video.frozen.diff"] / 10)
     metrics = summarize(m, motion_stats, who)
     ctx = Context(m=m, t=thresholds, metrics=metrics, motion=motion_stats, voices=who, profile=profile,
                   slate=edit.find_slate(m))

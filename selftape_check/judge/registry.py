@@ -10,9 +10,9 @@ from ..model import Finding, Measurements
 from .settings import Thresholds
 
 if TYPE_CHECKING:
+    from ..measure.voices import Voices
     from ..profiles import Profile
     from .motion import RunStats
-    from .voices import Voices
 
 Needs = Literal["media", "video", "audio", "av"]
 
@@ -23,7 +23,7 @@ class Context:
     t: Thresholds
     metrics: dict  # {"video": {...}, "audio": {...}, "av": {...}}, computed before the checks
     motion: "RunStats | None" = None  # per-run flicker and shake (judge.motion), computed once
-    voices: "Voices | None" = None  # who speaks when, and each voice's loudness (judge.voices)
+    voices: "Voices | None" = None  # who speaks when, and each voice's loudness (measure.voices)
     profile: "Profile | None" = None  # the upload target's limits (--profile), for the upload checks
     slate: "tuple[float, float, str] | None" = None  # (start, end, how it was told apart): judge.edit
 

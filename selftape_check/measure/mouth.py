@@ -11,7 +11,7 @@ Measured on the real talking-head clips (speaking) against still pictures of the
 person standing does (3 px at 960x540): speaking reads 0.6-1.4 (median per half second), a still mouth
 0.07-0.12; the smoothing before the quantiles halved the still reading (sub-pixel shifts of sharp lip
 edges) and kept the speaking one. On one clip (a bearded man, 22 fps) the two overlap (0.2-0.6): there the
-voices decide (judge.voices).
+voices decide (measure.voices).
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..judge.metrics import backlight_ratio
+from ..measure.voices import Voices
 from ..model import Finding, Measurements, Moment, Timeline
-from .metrics import backlight_ratio
-from .voices import Voices
 
 MAX_POINTS = 600
 
@@ -82,7 +82,7 @@ def _thin(n: int) -> np.ndarray:
 
 
 def timeline(m: Measurements, voices: Voices | None = None, edit: dict | None = None) -> Timeline:
-    """The series for the HTML charts; with `voices` (judge.voices) each speech turn marked as the
+    """The series for the HTML charts; with `voices` (measure.voices) each speech turn marked as the
     actor's or the reader's when a reader was found, and the slate from `edit` (metrics.edit)."""
     vt, fl, at, lufs, sp = (), (), (), (), ()
     if m.video is not None and len(m.video.t_s):
