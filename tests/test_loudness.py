@@ -123,3 +123,28 @@ def test_quiet_voice_like_signal_is_too_quiet(tmp_path):
     # a -45 dBFS peak 300 Hz sine: RMS -48 dBFS, K-weighting about -0.7 dB at 300 Hz: -48.7 LUFS while on;
     # pauses under 0.3 s count as part of the speech, so on 4/7 of the time: -48.7 + 10 log10(4/7) = -51.1
     assert quiet[0].value == pytest.approx(-51.1, abs=0.5)
+
+
+def test_hum_on_digital_silence_is_null_with_a_skip_reason(tmp_path):
+    # old code: hum_level_dbfs -300.0 (log of an empty power) and hum_ratio_db 0.0, as if measured
+    path = tmp_path / "silence.wav"
+    sf.write(path, np.zeros((SR * 3, 2)), SR, subtype="PCM_16")
+    report = analyze(path)
+    audio = report.metrics["audio"]
+    assert audio["hum_level_dbfs"] is None and audio["hum_ratio_db"] is None and audio["hum_mains_hz"] is None
+    assert "audio.hum skipped: no signal (digital silence)" in report.skipped
+
+
+def test_hum_is_still_measured_under_speech_like_sound(tmp_path):
+    # a -40 dBFS 50 Hz hum with its 3rd harmonic under 330 Hz bursts (off the 50 Hz series): measured, level within 1.5 dB
+    burst = np.concatenate([sine(330, 0.4, SR, -20.0), np.zeros(int(0.3 * SR))])
+    n = 10 * len(burst)
+    hum = sine(50, n / SR, SR, -40.0) + sine(150, n / SR, SR, -46.0)
+    path = tmp_path / "hum.wav"
+    sf.write(path, np.tile(burst, 10) + hum, SR, subtype="FLOAT")
+    report = analyze(path)
+    audio = report.metrics["audio"]
+    # power of the lines: -43 dBFS (-40 dBFS peak sine) and -49 dBFS: -42.0 dBFS together
+    assert audio["hum_mains_hz"] == 50 and audio["hum_level_dbfs"] == pytest.approx(-42.0, abs=1.5)
+    assert "audio.hum" in [f.check for f in report.findings]
+    assert not any(s.startswith("audio.hum") for s in report.skipped)
