@@ -29,7 +29,22 @@ sys.path.insert(0, ROOT)
 
 from selftape_check.testing import pink_noise, place_on_wall, room, write_tape  # noqa: E402
 
-REAL = os.path.join(os.path.dirname(ROOT), "shared", "data", "real")
+
+
+def _real_dir() -> str:
+    """../shared/data/real next to the checkout, or next to a folder above it (a git worktree lives a
+    level deeper); $SELFTAPE_REAL_DATA overrides."""
+    if os.environ.get("SELFTAPE_REAL_DATA"):
+        return os.environ["SELFTAPE_REAL_DATA"]
+    here = os.path.dirname(ROOT)
+    while True:
+        cand = os.path.join(here, "shared", "data", "real")
+        if os.path.isdir(cand) or os.path.dirname(here) == here:
+            return cand if os.path.isdir(cand) else os.path.join(os.path.dirname(ROOT), "shared", "data", "real")
+        here = os.path.dirname(here)
+
+
+REAL = _real_dir()
 SR = 48000
 FPS = 30
 SIZE = (1280, 720)
