@@ -136,7 +136,7 @@ def test_hum_on_digital_silence_is_null_with_a_skip_reason(tmp_path):
 
 
 def test_hum_is_still_measured_under_speech_like_sound(tmp_path):
-    # a -40 dBFS 50 Hz hum with its 3rd harmonic under 330 Hz bursts (off the 50 Hz series): measured, level within 1.5 dB
+    # a -40 dBFS 50 Hz hum and its 3rd harmonic under 330 Hz bursts (off the 50 Hz series): level within 1.5 dB
     burst = np.concatenate([sine(330, 0.4, SR, -20.0), np.zeros(int(0.3 * SR))])
     n = 10 * len(burst)
     hum = sine(50, n / SR, SR, -40.0) + sine(150, n / SR, SR, -46.0)
