@@ -138,9 +138,14 @@ def main() -> int:
         halves[half] = (labs, stats, clean_alarms, details, lines, under)
     ok = not halves["held"][5] and not halves["held"][2] and not errors
     curve_lines = curves(labels, fired)
-    summary = [f"{len(labels)} tapes ({sum(lab['half'] == 'tune' for lab in labels)} tune, "
-               f"{sum(lab['half'] == 'held' for lab in labels)} held back), analyzed in {elapsed:.0f} s with "
-               f"{args.jobs} processes (default sampling mode)."]
+    build = {}
+    if os.path.exists(os.path.join(args.corpus, "build.json")):
+        build = json.load(open(os.path.join(args.corpus, "build.json")))
+    built = (f"Built in {build['seconds']:.0f} s with {build['jobs']} processes (load average "
+             f"{build['load_average']} on the shared 2-core machine); ") if build else ""
+    n_tune = sum(lab["half"] == "tune" for lab in labels)
+    summary = [f"{built}{len(labels)} tapes ({n_tune} tune, {len(labels) - n_tune} held back), analyzed in "
+               f"{elapsed:.0f} s with {args.jobs} processes (default sampling mode)."]
     if errors:
         summary.append("Could not analyze: " + ", ".join(f"{n} ({e})" for n, e in errors))
     for half, (labs, stats, clean_alarms, details, lines, under) in halves.items():
@@ -156,6 +161,28 @@ def main() -> int:
     if not args.no_write:
         write_doc(labels, halves, curve_lines, summary)
     return 0 if ok else 1
+
+
+# what the misses were, looked into on the run of 2026-12-04 (tape names are stable: the corpus is seeded)
+NOTES = {
+    "av.sync_offset": "not implemented; its tapes (sound 400 ms off) all miss.",
+    "audio.reader_louder": "alone, every reader at +13..14 dB is found (near or far, in a 0.3 or 0.6 s room) "
+    "and one at +7.5 dB; the two at +1.4-1.7 dB, whose lines overlap the actor's by 0.4 s, rightly raise "
+    "nothing. With the whole scene in a 1.1-1.2 s room (`*_reader_louder+reverb_0`) the reader's echo spills "
+    "into the actor's turns and the actor reads -14 to -16 LUFS against the reader's -14 to -16: no finding. "
+    "The same set-up on the other clip (`_1`) is found.",
+    "image.flicker": "`held_flicker_1` (depth 0.107 at 7 Hz, 30 fps) and `tune_flicker_2` (0.117, the 22 fps "
+    "clip): no run of consecutive frames was measured on these 6 s tapes (`flicker_pct_median` null), so "
+    "flicker cannot be seen; where runs are measured, depth 0.019 (`tune_flicker_3`) and up fires.",
+    "video.frozen": "a freeze of 2.9 and 3.4 s inside the 22 fps face1 clip is missed (`tune_frozen_1`, `_3`); "
+    "the freezes on the photo tapes and in the face3 clip (3.3 s) are found.",
+    "face.missing": "`tune_no_face` (the empty room, room seed 4): the tool's cascade finds a face in the room's "
+    "picture frame / shelf, and so reports eyes hidden and off-centre instead of no face.",
+    "face.eyes_hidden": "the false alarm is `tune_no_face` (a face found in the empty room).",
+    "face.off_center": "the false alarm is `tune_no_face` (a face found in the empty room).",
+    "face.backlit": "`tune_backlit_1` (person at 0.41x in front of a 244 grey wall): the people0 photo carries "
+    "its own grey backdrop, darkened with the person, so the bright wall is only at the frame's sides.",
+}
 
 
 def write_doc(labels, halves, curve_lines, summary) -> None:
@@ -181,8 +208,10 @@ def write_doc(labels, halves, curve_lines, summary) -> None:
         "- faces are placed by an annotation of each source (OpenCV's alt2 cascade, not the tool's detector, "
         "run once on the source photo or clip frame) and the compositing geometry, never by the tool;",
         "- the sources are split in two halves that share no person, voice, noise or room "
-        "(`bench/corpus.py` HALVES). The thresholds were set (before v2) on tapes made from all of these "
-        "sources; none was changed to fit this corpus. The **held** half is the honest score.",
+        "(`bench/corpus.py` HALVES). No threshold was changed to fit this corpus. The thresholds in use were "
+        "calibrated before v2 on the v1 corpus, made from all of these sources: the held half is new in "
+        "strengths, set-ups and encodes, not yet in people, so its figures are an upper bound for unseen "
+        "people. From here on, tune on the tune half only; the held half then stays the honest score.",
         "",
         "`av.sync_offset` is not implemented (why: docs/checks.md); its tapes stay in the corpus so that the "
         "gap shows. Real material can carry properties we did not put there, listed as may-fire per source "
@@ -211,7 +240,11 @@ def write_doc(labels, halves, curve_lines, summary) -> None:
         doc.append(f"| `{g.check}` | {operating_point(g.check)} |")
     under = halves["held"][5]
     doc += ["", "## Known limits (held half under target)", ""]
-    doc += [f"- `{c}`: see its row above and its curve" for c in under] or ["- none"]
+    doc += [f"- `{c}`: {NOTES.get(c, 'see its row above and its curve')}" for c in under] or ["- none"]
+    tune_only = [c for c in halves["tune"][5] if c not in under]
+    doc += ["", "Under target on the tune half only: " + (", ".join(f"`{c}`" for c in tune_only) or "none") + ".",
+            ""]
+    doc += [f"- `{c}`: {NOTES[c]}" for c in tune_only if c in NOTES]
     doc.append("")
     with open(os.path.join(ROOT, "docs", "accuracy.md"), "w") as fh:
         fh.write("\n".join(doc))
