@@ -6,7 +6,7 @@ clips (their own voices), real speech over a quiet room tone, real noises.
 
 * Every graded defect is drawn at a random (seeded) strength s from 0 (clearly fine) to 1 (clearly
   bad), each mapped to a physical parameter (`GRADES`: a gain, a blur sigma, an SNR, an RT60...): one
-  tape in the fine zone, two in the bad zone, one anywhere, per defect and half. Labels: the check must
+  tape in the fine zone, two in the bad zone, three anywhere, per defect and half. Labels: the check must
   fire from s = 0.8 on, must not fire up to 0.15, may fire in between; the bench shows where it turns.
 * Defects together (dark and noisy; a loud reader in an echoing room), readers set up differently
   (+0..15 dB, near or far, dry or in a room, lines overlapping), several encodes (phone H.264 with a
@@ -200,6 +200,8 @@ ENCODES: dict[str, dict] = {
 }
 CHEAP_ENCODES = ["h264", "h264", "h264", "h264", "long_gop", "fps25", "vfr"]
 PER_HALF = 4  # graded tapes per defect and half: one fine, two bad, one anywhere
+EXTRA_PER_HALF = 2  # and two more anywhere
+CORPUS_VERSION = 2
 READERS = {"tune": "speech_fsdd_george_digits0-9.wav", "held": READER_VOICE}
 
 # what real sources are known to carry (not labeled by us: measured properties we cannot rule out)
@@ -265,7 +267,9 @@ def specs(small: bool = False, per_half: int = PER_HALF, seed: int = 22) -> list
     """The corpus (both halves), or (small) a handful of tapes for the test suite: clean tapes and clearly
     bad ones of a few defects, from the held-back half."""
     rng = np.random.default_rng(seed)
+    extra_rng = np.random.default_rng(seed + 1)
     out: list[Spec] = []
+    later: list[Spec] = []
     for half, src in HALVES.items():
         if small and half != "held":
             continue
@@ -285,23 +289,31 @@ def specs(small: bool = False, per_half: int = PER_HALF, seed: int = 22) -> list
             out.append(label(Spec(f"{half}_clean_{i:02d}_{enc}", half, face, voice_for(face, i), {}, enc,
                                   int(src["rooms"][i % len(src["rooms"])]))))
         small_defects = ("dark", "blur", "too_quiet", "hum", "noisy")
+
+        def graded(d: str, k: int, j: int, s: float, rng: np.random.Generator, enc: str | None = None) -> Spec:
+            face = faces[(k * 5 + j * 3) % len(faces)]
+            if d in FACE_DEFECTS and face in CLIPS:
+                face = photos[(k + j) % len(photos)]
+            if d in CLIP_ONLY:
+                face = clips[j % len(clips)]
+            enc = enc or CHEAP_ENCODES[int(rng.integers(len(CHEAP_ENCODES)))]
+            extra = {"noise": src["noises"][(k + j) % len(src["noises"])]}
+            if d == "reader_louder":  # reader set-ups: near/far, dry/reverberant, lines overlapping
+                extra.update(reader_rt60=float(rng.choice([0.0, 0.3, 0.6])),
+                             reader_far=bool(rng.integers(2)), overlap_s=float(rng.choice([0.0, 0.0, 0.4])))
+            return label(Spec(f"{half}_{d}_{j}", half, face, voice_for(face, k + j), {d: round(s, 3)},
+                              enc, int(src["rooms"][(k + j) % len(src["rooms"])]), extra))
+
         for d in GRADES:
             if small and d not in small_defects:
                 continue
+            if not small:  # more tapes anywhere on the scale, for the curves (appended at the end, their own
+                # random draws: the tapes before them keep their strengths and seeds)
+                later.extend(graded(d, k, j, float(extra_rng.uniform(0, 1)), extra_rng)
+                             for j in range(per_half, per_half + EXTRA_PER_HALF))
             for j in range(1 if small else per_half):
                 s = float(rng.uniform(BAD_FROM, 1.0)) if small else _strength(rng, j)
-                face = faces[(k * 5 + j * 3) % len(faces)]
-                if d in FACE_DEFECTS and face in CLIPS:
-                    face = photos[(k + j) % len(photos)]
-                if d in CLIP_ONLY:
-                    face = clips[j % len(clips)]
-                enc = "h264" if small else CHEAP_ENCODES[int(rng.integers(len(CHEAP_ENCODES)))]
-                extra = {"noise": src["noises"][(k + j) % len(src["noises"])]}
-                if d == "reader_louder":  # reader set-ups: near/far, dry/reverberant, lines overlapping
-                    extra.update(reader_rt60=float(rng.choice([0.0, 0.3, 0.6])),
-                                 reader_far=bool(rng.integers(2)), overlap_s=float(rng.choice([0.0, 0.0, 0.4])))
-                out.append(label(Spec(f"{half}_{d}_{j}", half, face, voice_for(face, k + j), {d: round(s, 3)},
-                                      enc, int(src["rooms"][(k + j) % len(src["rooms"])]), extra)))
+                out.append(graded(d, k, j, s, rng, "h264" if small else None))
             k += 1
         if small:
             continue
@@ -322,7 +334,7 @@ def specs(small: bool = False, per_half: int = PER_HALF, seed: int = 22) -> list
                                   {"reader_louder": round(float(rng.uniform(BAD_FROM, 1)), 3),
                                    "reverb": round(float(rng.uniform(BAD_FROM, 1)), 3)},
                                   "h264", 0, {"reader_rt60": 0.0, "reader_far": False, "overlap_s": 0.0})))
-    return out
+    return out + later
 
 # --------------------------------------------------------------------------- picture material
 @lru_cache(maxsize=None)
@@ -637,7 +649,7 @@ def vfr_timestamps(n: int, fps: float, seed: int) -> tuple[list[int], float]:
 def render(spec: Spec, out_dir: str, seed: int) -> str:
     """Write one tape and return its path."""
     ext = ".webm" if ENCODES[spec.encode].get("format") == "webm" else ".mp4"
-    path = os.path.join(out_dir, spec.name + ext)
+    path = os.path.join(out_dir, _file(spec, seed))
     if os.path.exists(path):
         return path
     ds = spec.defects
@@ -890,8 +902,14 @@ def two_voice_tape(path: str, clip: str, reader_voice: str, reader_db: float, si
     return {"reader_db": reader_db, "reader_ranges": reader_ranges, "actor_lufs": actor_lufs}
 
 
-def _file(spec: Spec) -> str:
-    return spec.name + (".webm" if ENCODES[spec.encode].get("format") == "webm" else ".mp4")
+def _file(spec: Spec, seed: int) -> str:
+    """The tape's file name: its name and a hash of everything it is made from (a changed spec or seed
+    is a new file, never a stale cached one)."""
+    import hashlib
+
+    key = json.dumps({**asdict(spec), "seed": seed, "version": CORPUS_VERSION}, sort_keys=True)
+    digest = hashlib.sha1(key.encode()).hexdigest()[:8]
+    return f"{spec.name}-{digest}" + (".webm" if ENCODES[spec.encode].get("format") == "webm" else ".mp4")
 
 
 def _render_one(args: tuple[Spec, str, int]) -> str | None:
@@ -912,7 +930,11 @@ def build(out_dir: str, small: bool = False, jobs: int = 1) -> list[Spec]:
     os.makedirs(out_dir, exist_ok=True)
     items = specs(small)
     work = [(spec, out_dir, i + 1) for i, spec in enumerate(items)]
-    rendered = sum(not os.path.exists(os.path.join(out_dir, _file(spec))) for spec in items)
+    files = {_file(spec, seed) for spec, _, seed in work}
+    for old in os.listdir(out_dir):  # tapes of an earlier corpus
+        if old.endswith((".mp4", ".webm")) and old not in files:
+            os.remove(os.path.join(out_dir, old))
+    rendered = sum(not os.path.exists(os.path.join(out_dir, f)) for f in files)
     if jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -923,9 +945,8 @@ def build(out_dir: str, small: bool = False, jobs: int = 1) -> list[Spec]:
     if failed:
         raise RuntimeError("could not render: " + "; ".join(failed))
     with open(os.path.join(out_dir, "labels.json"), "w") as fh:
-        json.dump([{**asdict(s), "defect": s.defect,
-                    "file": _file(s)}
-                   for s in items], fh, indent=1)
+        json.dump([{**asdict(spec), "defect": spec.defect, "file": _file(spec, seed)}
+                   for spec, _, seed in work], fh, indent=1)
     if rendered == len(items):  # a full build: how long it took (a partial one keeps the last figure)
         with open(os.path.join(out_dir, "build.json"), "w") as fh:
             json.dump({"seconds": round(time.perf_counter() - t0, 1), "tapes": rendered, "jobs": jobs,

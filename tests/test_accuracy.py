@@ -5,6 +5,7 @@ fires, clean tapes pass."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -64,9 +65,10 @@ def test_faces_are_placed_where_the_annotation_says():
 def small_corpus(tmp_path_factory):
     out = tmp_path_factory.mktemp("corpus")
     items = corpus.build(str(out), small=True)
+    files = {lab["name"]: lab["file"] for lab in json.load(open(out / "labels.json"))}
     fired = {}
     for spec in items:
-        report = analyze(out / f"{spec.name}.mp4")
+        report = analyze(out / files[spec.name])
         assert report.status == "ok", (spec.name, report.error)
         fired[spec.name] = sorted({f.check for f in report.findings if f.severity in ("warn", "fail")})
     return items, fired
