@@ -1,10 +1,14 @@
-"""Accuracy benchmark: analyze the labeled corpus through the public API and score every check.
+"""Accuracy benchmark: analyze the labeled corpus (bench/corpus.py, v2) through the public API and score
+every check, on each half of the sources.
 
 For each tape, the checks that fired at warn or fail are compared with its labels: a must-fire check
 that fired is a true positive, one that did not is a miss; a check that fired and is neither must
-nor may is a false alarm. Prints per check TP / misses / false alarms, recall and precision, and the
-warn/fail findings on clean tapes; writes docs/accuracy.md; exits 1 below the targets
-(recall >= 0.9 and precision >= 0.9 per check, no finding on clean tapes).
+nor may is a false alarm. The corpus' sources are split in two (people, voices, noises, rooms): the
+thresholds were set on material like the "tune" half; the "held" half is the honest score. Per graded
+defect, the detection rate against the strength (0 clearly fine .. 1 clearly bad, drawn at random) shows
+where each check turns, next to the threshold it runs at (judge/settings.py) and its source.
+Writes docs/accuracy.md; exits 1 when on the held half a check is under recall 0.9 or precision 0.9,
+or a clean tape raises a finding (the gaps are listed with their curves as known limits).
 
     python bench/corpus.py && python bench/accuracy.py [--corpus DIR] [--no-write] [--jobs N]
 """
@@ -22,9 +26,11 @@ from concurrent.futures import ProcessPoolExecutor
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
+sys.path.insert(0, HERE)
 
 TARGET_RECALL = 0.9
 TARGET_PRECISION = 0.9
+BINS = ((0.0, 0.15), (0.15, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.0001))
 
 
 def _fired(path: str) -> tuple[str, list[str], str | None]:
@@ -54,29 +60,69 @@ def score(labels: list[dict], fired: dict[str, list[str]]) -> tuple[dict, list[t
     return stats, clean_alarms, details
 
 
-def table(stats: dict) -> tuple[list[str], bool]:
+def _ratio(a: int, b: int) -> float | None:
+    return a / b if b else None
+
+
+def table(stats: dict) -> tuple[list[str], list[str]]:
+    """The per-check table and the checks under target."""
     lines = ["| check | true positives | misses | false alarms | recall | precision |",
              "|---|---|---|---|---|---|"]
-    ok = True
+    under = []
     for check in sorted(stats):
         s = stats[check]
-        recall = s["tp"] / (s["tp"] + s["miss"]) if s["tp"] + s["miss"] else None
-        precision = s["tp"] / (s["tp"] + s["fa"]) if s["tp"] + s["fa"] else None
+        recall = _ratio(s["tp"], s["tp"] + s["miss"])
+        precision = _ratio(s["tp"], s["tp"] + s["fa"])
         if (recall is not None and recall < TARGET_RECALL) or (precision is not None and precision < TARGET_PRECISION):
-            ok = False
+            under.append(check)
         fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
         lines.append(f"| `{check}` | {s['tp']} | {s['miss']} | {s['fa']} | {fmt(recall)} | {fmt(precision)} |")
-    return lines, ok
+    return lines, under
+
+
+def operating_point(check: str) -> str:
+    """The check's thresholds from judge/settings.py, with their sources."""
+    from selftape_check.judge.settings import SETTINGS
+
+    keys = [s for k, s in SETTINGS.items() if k.startswith(check + ".")]
+    return "; ".join(f"`{s.key}` = {s.default:g} {s.unit} ({s.source})" for s in keys) or "-"
+
+
+def curves(labels: list[dict], fired: dict[str, list[str]]) -> list[str]:
+    """Per graded defect: detection rate by strength bin (both halves: tune | held), the parameter at
+    the bins' edges."""
+    import corpus
+
+    by_defect: dict[str, list[tuple[str, float, bool]]] = defaultdict(list)
+    for lab in labels:
+        for d, s in lab["defects"].items():
+            if d in corpus.GRADES:
+                by_defect[d].append((lab["half"], s, corpus.GRADES[d].check in fired[lab["name"]]))
+    head = "| defect (check) | parameter at s = 0 / 0.15 / 0.4 / 0.6 / 0.8 / 1 | " + " | ".join(
+        f"s {lo:.2f}-{min(hi, 1):.2f}" for lo, hi in BINS) + " |"
+    out = [head, "|---|---|" + "---|" * len(BINS)]
+    for d, g in corpus.GRADES.items():
+        rows = by_defect.get(d, [])
+        cells = []
+        for lo, hi in BINS:
+            parts = []
+            for half in ("tune", "held"):
+                inbin = [f for h, s, f in rows if h == half and lo <= s < hi]
+                parts.append(f"{sum(inbin)}/{len(inbin)}" if inbin else "-")
+            cells.append(" \\| ".join(parts))
+        edges = " / ".join(f"{g.param(s):.3g}" for s in (0, 0.15, 0.4, 0.6, 0.8, 1))
+        out.append(f"| {d} (`{g.check}`) | {edges} {g.unit} | " + " | ".join(cells) + " |")
+    return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus", default=os.path.join(HERE, ".cache", "corpus"))
+    ap.add_argument("--corpus", default=os.path.join(HERE, ".cache", "corpus2"))
     ap.add_argument("--no-write", action="store_true", help="do not rewrite docs/accuracy.md")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     args = ap.parse_args()
     labels = json.load(open(os.path.join(args.corpus, "labels.json")))
-    paths = {lab["name"]: os.path.join(args.corpus, lab["name"] + ".mp4") for lab in labels}
+    paths = {lab["name"]: os.path.join(args.corpus, lab["file"]) for lab in labels}
     t0 = time.perf_counter()
     with ProcessPoolExecutor(args.jobs) as pool:
         results = list(pool.map(_fired, paths.values()))
@@ -84,51 +130,128 @@ def main() -> int:
     by_path = {p: (f, e) for p, f, e in results}
     errors = [(n, by_path[p][1]) for n, p in paths.items() if by_path[p][1]]
     fired = {n: by_path[p][0] for n, p in paths.items()}
-    stats, clean_alarms, details = score(labels, fired)
-    lines, ok = table(stats)
-    ok = ok and not clean_alarms and not errors
-    clean_n = sum(lab["defect"] == "clean" for lab in labels)
-    summary = [
-        f"{len(labels)} tapes ({clean_n} clean, {len(labels) - clean_n} with one defect each), analyzed in "
-        f"{elapsed:.1f} s with {args.jobs} processes (default sampling mode).",
-        f"Warn/fail findings on clean tapes: {sum(len(c) for _, c in clean_alarms)}"
-        + (" (" + "; ".join(f"{n}: {', '.join(c)}" for n, c in clean_alarms) + ")" if clean_alarms else "") + ".",
-    ]
+    halves = {}
+    for half in ("tune", "held"):
+        labs = [lab for lab in labels if lab["half"] == half]
+        stats, clean_alarms, details = score(labs, fired)
+        lines, under = table(stats)
+        halves[half] = (labs, stats, clean_alarms, details, lines, under)
+    ok = not halves["held"][5] and not halves["held"][2] and not errors
+    curve_lines = curves(labels, fired)
+    build = {}
+    if os.path.exists(os.path.join(args.corpus, "build.json")):
+        build = json.load(open(os.path.join(args.corpus, "build.json")))
+    built = (f"Built in {build['seconds']:.0f} s with {build['jobs']} processes (load average "
+             f"{build['load_average']} on the shared 2-core machine); ") if build else ""
+    n_tune = sum(lab["half"] == "tune" for lab in labels)
+    summary = [f"{built}{len(labels)} tapes ({n_tune} tune, {len(labels) - n_tune} held back), analyzed in "
+               f"{elapsed:.0f} s with {args.jobs} processes (default sampling mode)."]
     if errors:
         summary.append("Could not analyze: " + ", ".join(f"{n} ({e})" for n, e in errors))
-    print("\n".join(lines))
-    print()
-    print("\n".join(summary))
-    if details:
-        print("\nper tape (misses / false alarms):")
+    for half, (labs, stats, clean_alarms, details, lines, under) in halves.items():
+        print(f"\n== {half} half ==")
+        print("\n".join(lines))
+        print(f"clean tapes with a finding: {clean_alarms or 'none'}")
+        print(f"under target: {under or 'none'}")
         for name, miss, fa in details:
             print(f"  {name}: missed {miss or '-'}; false alarms {fa or '-'}")
-    print("\nTARGETS MET" if ok else "\nBELOW TARGET (recall/precision >= 0.9 per check, clean tapes pass)")
+    print("\n" + "\n".join(curve_lines))
+    print("\n" + "\n".join(summary))
+    print("\nTARGETS MET (held half)" if ok else "\nBELOW TARGET on the held half (listed as known limits)")
     if not args.no_write:
-        doc = [
-            "# Accuracy",
-            "",
-            "Regenerated by `python bench/corpus.py && python bench/accuracy.py` (the corpus is built from",
-            "`../shared/data/real/` into `bench/.cache/corpus`, never committed). Each tape carries one defect,",
-            "at a clear strength (the check must fire) or a borderline one (it may fire); real material can",
-            "carry properties we did not put there, listed as may-fire per source in `bench/corpus.py`.",
-            "`av.sync_offset` is not implemented (why: docs/checks.md); its tapes (sound moved 400 ms",
-            "against the picture) stay in the corpus so that the gap shows, and so that other checks are",
-            "seen not to fire on them.",
-            "",
-            *summary,
-            "",
-            *lines,
-            "",
-            "Per tape, where a label was missed or a check fired unlabeled:",
-            "",
-            *([f"- `{n}`: missed {', '.join(m) or '-'}; false alarm {', '.join(f) or '-'}" for n, m, f in details]
-              or ["- none"]),
-            "",
-        ]
-        with open(os.path.join(ROOT, "docs", "accuracy.md"), "w") as fh:
-            fh.write("\n".join(doc))
+        write_doc(labels, halves, curve_lines, summary)
     return 0 if ok else 1
+
+
+# what the misses were, looked into on the run of 2026-12-04 (tape names are stable: the corpus is seeded)
+NOTES = {
+    "av.sync_offset": "not implemented; its tapes (sound 400 ms off) all miss.",
+    "audio.reader_louder": "alone, every reader at +13..14 dB is found (near or far, in a 0.3 or 0.6 s room) "
+    "and one at +7.5 dB; the two at +1.4-1.7 dB, whose lines overlap the actor's by 0.4 s, rightly raise "
+    "nothing. With the whole scene in a 1.1-1.2 s room (`*_reader_louder+reverb_0`) the reader's echo spills "
+    "into the actor's turns and the actor reads -14 to -16 LUFS against the reader's -14 to -16: no finding. "
+    "The same set-up on the other clip (`_1`) is found.",
+    "image.flicker": "`held_flicker_1` (depth 0.107 at 7 Hz, 30 fps) and `tune_flicker_2` (0.117, the 22 fps "
+    "clip): no run of consecutive frames was measured on these 6 s tapes (`flicker_pct_median` null), so "
+    "flicker cannot be seen; where runs are measured, depth 0.019 (`tune_flicker_3`) and up fires.",
+    "video.frozen": "a freeze of 2.9 and 3.4 s inside the 22 fps face1 clip is missed (`tune_frozen_1`, `_3`); "
+    "the freezes on the photo tapes (2.8-3.0 s) and in the face3 clip (3.1 s) are found.",
+    "video.black_frames": "1.43 s of black is missed in a tape with one keyframe (`tune_black_frames_4`, "
+    "long GOP) and in a phone's variable-rate tape (`held_black_frames_5`, the 24 fps wda clip): the frames "
+    "sampled do not fall in the black stretch; in the phone encode (a keyframe a second) 1.3-1.4 s is found, "
+    "read 0.92-1.17 s long.",
+    "face.missing": "`tune_no_face` (the empty room, room seed 4): the tool finds a face in the empty room (where "
+    "was not looked into) and reports eyes hidden and off-centre instead of no face.",
+    "face.eyes_hidden": "the false alarm is `tune_no_face` (a face found in the empty room).",
+    "face.off_center": "the false alarm is `tune_no_face` (a face found in the empty room).",
+    "face.backlit": "`tune_backlit_1` (person at 0.41x in front of a 244 grey wall): the people0 photo carries "
+    "its own grey backdrop, darkened with the person, so the bright wall is only at the frame's sides.",
+}
+
+
+def write_doc(labels, halves, curve_lines, summary) -> None:
+    import corpus
+
+    enc = defaultdict(int)
+    for lab in labels:
+        enc[lab["encode"]] += 1
+    doc = [
+        "# Accuracy",
+        "",
+        "Regenerated by `python bench/corpus.py && python bench/accuracy.py` (the corpus is built from",
+        "`../shared/data/real/` into `bench/.cache/corpus2`, never committed). Corpus v2 (issue #22):",
+        "",
+        f"- every graded defect is drawn at a random (seeded) strength s from 0 (clearly fine) to 1 (clearly "
+        f"bad), mapped to a physical parameter (table below); per defect and half one tape in the fine zone, two "
+        f"in the bad zone, three anywhere. The check must fire from s = {corpus.BAD_FROM} on, must not fire up to "
+        f"{corpus.FINE_UPTO} (a finding there is a false alarm), may fire in between;",
+        "- defects together (dark + noisy; a reader +12-15 dB in a 1.0-1.3 s room), readers set up "
+        "differently (0 to +15 dB, near or far, dry or in a 0.3/0.6 s room, lines overlapping by 0.4 s);",
+        "- encodes: " + ", ".join(f"{k} {v}" for k, v in sorted(enc.items())) + " (h264: a keyframe a second; "
+        "long_gop: one keyframe in the tape; vfr: a phone's variable frame rate; vp9 in WebM with Opus);",
+        "- faces are placed by an annotation of each source (OpenCV's alt2 cascade, not the tool's detector, "
+        "run once on the source photo or clip frame) and the compositing geometry, never by the tool;",
+        "- the sources are split in two halves that share no person, voice, noise or room "
+        "(`bench/corpus.py` HALVES). No threshold was changed to fit this corpus. The thresholds in use were "
+        "calibrated before v2 on the v1 corpus, made from all of these sources: the held half is new in "
+        "strengths, set-ups and encodes, not yet in people, so its figures are an upper bound for unseen "
+        "people. From here on, tune on the tune half only; the held half then stays the honest score.",
+        "",
+        "`av.sync_offset` is not implemented (why: docs/checks.md); its tapes stay in the corpus so that the "
+        "gap shows. Real material can carry properties we did not put there, listed as may-fire per source "
+        "in `bench/corpus.py` (SOURCE_MAY).",
+        "",
+        *summary,
+        "",
+    ]
+    for half, title in (("held", "Held-back half (the score)"), ("tune", "Tune half")):
+        labs, stats, clean_alarms, details, lines, under = halves[half]
+        doc += [f"## {title}", "",
+                f"Warn/fail findings on its {sum(lab['defect'] == 'clean' for lab in labs)} clean tapes: "
+                + (("; ".join(f"{n}: {', '.join(c)}" for n, c in clean_alarms)) if clean_alarms else "none") + ".",
+                "", *lines, "",
+                "Under recall 0.9 or precision 0.9: " + (", ".join(f"`{c}`" for c in under) or "none") + ".", "",
+                "Per tape, where a label was missed or a check fired unlabeled:", "",
+                *([f"- `{n}`: missed {', '.join(m) or '-'}; false alarm {', '.join(f) or '-'}"
+                   for n, m, f in details] or ["- none"]), ""]
+    doc += ["## Detection rate against strength", "",
+            "Fired / tapes per strength bin, tune \\| held. s < 0.15 should read 0, s >= 0.8 all.", "",
+            *curve_lines, "",
+            "## Operating points", "", "| check | thresholds (judge/settings.py) and source |", "|---|---|"]
+    import corpus as _c
+
+    for d, g in _c.GRADES.items():
+        doc.append(f"| `{g.check}` | {operating_point(g.check)} |")
+    under = halves["held"][5]
+    doc += ["", "## Known limits (held half under target)", ""]
+    doc += [f"- `{c}`: {NOTES.get(c, 'see its row above and its curve')}" for c in under] or ["- none"]
+    tune_only = [c for c in halves["tune"][5] if c not in under]
+    doc += ["", "Under target on the tune half only: " + (", ".join(f"`{c}`" for c in tune_only) or "none") + ".",
+            ""]
+    doc += [f"- `{c}`: {NOTES[c]}" for c in tune_only if c in NOTES]
+    doc.append("")
+    with open(os.path.join(ROOT, "docs", "accuracy.md"), "w") as fh:
+        fh.write("\n".join(doc))
 
 
 if __name__ == "__main__":

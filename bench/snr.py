@@ -11,7 +11,11 @@ with the exact noise in the pauses the tool reads the background from: how far a
 those pauses can get, since a noise that changes (a cafe's clatter, a babble) is not the same in the
 pauses as under the speech.
 
-    python bench/snr.py [--levels 0 5 10 15 20 25 30] [--detail]
+With --continuous the voices are connected speech with no pauses: every quiet stretch (30 dB under the
+voice's median 20 ms level) is cut to 0.12 s, the gaps between words, so there are no pauses to read the
+background from (issue #22).
+
+    python bench/snr.py [--levels 0 5 10 15 20 25 30] [--detail] [--continuous]
 """
 
 from __future__ import annotations
@@ -44,10 +48,29 @@ def measure(x: np.ndarray) -> dict:
     return audio_metrics(series(x))
 
 
+def continuous_voice(voice: str, seconds: float = 10.0) -> np.ndarray:
+    """The voice as connected speech: quiet runs (30 dB under its median 20 ms power) cut to 0.12 s, looped
+    to `seconds` with no pauses, at the corpus' speech level."""
+    x = corpus._wav(voice)
+    n = corpus.SR // 50
+    frames = x[: len(x) // n * n].reshape(-1, n)
+    p = (frames ** 2).mean(axis=1)
+    quiet = p < np.median(p) * 10 ** (-30 / 10)
+    keep = np.ones(len(p), bool)
+    run = 0
+    for i, q in enumerate(quiet):
+        run = run + 1 if q else 0
+        keep[i] = run <= 6
+    return corpus.at_speech_level(np.resize(frames[keep].reshape(-1), int(seconds * corpus.SR)))
+
+
 def references(mix, noise) -> tuple[float, float]:
     """The SNR read with the exact noise power, and with the exact noise in the pauses the tool uses."""
     out = []
     for noise_db in (energy_mean_db(noise.band_dbfs), energy_mean_db(noise.band_dbfs[snr_pauses(mix)])):
+        if noise_db is None:  # no pauses to read
+            out.append(float("nan"))
+            continue
         speech = active_speech_db(mix.band_dbfs, noise_db, mix.hop_s)
         out.append(float("nan") if speech is None else speech - noise_db)
     return out[0], out[1]
@@ -57,6 +80,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--levels", type=float, nargs="+", default=[0, 5, 10, 15, 20, 25, 30])
     ap.add_argument("--detail", action="store_true", help="print every mixture")
+    ap.add_argument("--continuous", action="store_true", help="connected speech, no pauses")
     args = ap.parse_args()
     if corpus.real_data_missing():
         return 0
@@ -64,7 +88,7 @@ def main() -> int:
     by_noise: dict[str, list[float]] = {}
     ref_errors: dict[str, list[float]] = {"exact noise power": [], "exact noise in the pauses read": []}
     for voice in corpus.VOICES:
-        v = corpus.voice_track(voice, 10.0)
+        v = continuous_voice(voice) if args.continuous else corpus.voice_track(voice, 10.0)
         level = corpus.active_rms(v)
         for noise in NOISES:
             n0 = np.resize(corpus._wav(noise), len(v))

@@ -139,12 +139,14 @@ def write_tape(
     audio_bitrate: int = 128000,
     timestamps: list[int] | None = None,
     container_format: str | None = None,
+    codec_options: dict[str, str] | None = None,
 ) -> None:
     """Encode RGB uint8 frames and float audio (samples,) or (samples, channels) in -1..1.
 
     `rotation` stores a display matrix (what phones do): the picture plays turned by that many
     degrees clockwise. `pixel_aspect` stores a sample aspect ratio (anamorphic video: the frames given
     are the stored, squeezed pictures). `gop` is the keyframe interval in frames (phones: about one second).
+    `codec_options` are passed to the video encoder (e.g. {"preset": "ultrafast"} for libx265).
     """
     import av
 
@@ -166,6 +168,7 @@ def write_tape(
                 opts["keyint"] = str(gop)
                 opts["min-keyint"] = str(gop)
                 opts["scenecut"] = "0"
+        opts.update(codec_options or {})
         vstream.codec_context.options = opts
         if rotation:
             vstream.set_display_rotation(-rotation)

@@ -38,6 +38,10 @@ def judge(
     if m.video is None:
         skipped.append("picture checks skipped: the file has no video" if m.media.video is None
                        else "picture checks skipped: no frame could be decoded")
+    if m.audio is not None and metrics["audio"].get("hum_skip_reason"):
+        skipped.append(metrics["audio"].pop("hum_skip_reason"))
+    elif m.audio is not None:
+        metrics["audio"].pop("hum_skip_reason", None)
     for c in CHECKS.values():
         if only is not None and c.id not in only:
             continue

@@ -227,7 +227,7 @@ def dropouts(ctx: Context) -> Iterator[Finding]:
 @check("audio.hum", needs="audio")
 def hum(ctx: Context) -> Iterator[Finding]:
     m, t = ctx.metrics["audio"], ctx.t
-    if m.get("hum_ratio_db") is None or _is_silent(ctx):
+    if m.get("hum_ratio_db") is None or m.get("hum_level_dbfs") is None or _is_silent(ctx):
         return
     if m["hum_ratio_db"] < t["audio.hum.ratio_db"] or m["hum_level_dbfs"] < t["audio.hum.level_dbfs"]:
         return

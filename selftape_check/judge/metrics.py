@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ..measure.acoustics import mains_hum, rt60_from_decay_rates
+from ..measure.acoustics import Hum, mains_hum, rt60_from_decay_rates
 from ..measure.audio import band_voice_activity
 from ..model import AudioSeries, Measurements, VideoSeries
 
@@ -121,6 +121,22 @@ def snr_pauses(a: AudioSeries, pauses: np.ndarray | None = None) -> np.ndarray:
     return pause_mask(a) if pauses is None else pauses
 
 
+HUM_SIGNAL_MIN_DBFS = -120.0  # below this power under 1 kHz there is nothing to read a hum from
+HUM_NO_LINE_DBFS = -200.0  # hum lines with no power over their neighbourhood: no hum level (null)
+
+
+def audio_hum(a: AudioSeries) -> tuple[Hum | None, str | None]:
+    """The mains hum (`acoustics.mains_hum`) and, where there is none to read, why: under a second of
+    sound (no 1 Hz spectrum) or no signal (digital silence, or under -120 dBFS below 1 kHz)."""
+    p = a.lowfreq_power
+    if p.size == 0:
+        return None, "audio.hum skipped: under a second of sound"
+    if a.sample_peak_dbfs is None or 10 * np.log10(max(float(p.sum()), 1e-30)) < HUM_SIGNAL_MIN_DBFS:
+        return None, "audio.hum skipped: no signal (digital silence)"
+    hum = mains_hum(p)
+    return hum, None if hum else "audio.hum skipped: under a second of sound"
+
+
 def audio_metrics(a: AudioSeries) -> dict:
     speech = a.speech
     pauses = pause_mask(a)
@@ -133,7 +149,7 @@ def audio_metrics(a: AudioSeries) -> dict:
     speech_band = energy_mean_db(a.band_dbfs[speech]) if speech.any() else None
     snr = speech_to_noise_db(a.band_dbfs, snr_pauses(a, pauses),
                              speech.any() or (noise_floor is not None and noise_floor > -50.0), a.hop_s)
-    hum = mains_hum(a.lowfreq_power)
+    hum, hum_skip = audio_hum(a)
     rt60, offsets, reverb_range = (None, 0, None)
     if speech_band is not None:
         # the floor under the decays is the quietest moment (a reverberant room fills the pauses)
@@ -154,7 +170,8 @@ def audio_metrics(a: AudioSeries) -> dict:
         "duration_s": _num(a.duration_s, 2),
         "hum_mains_hz": hum.mains_hz if hum else None,
         "hum_ratio_db": _num(hum.ratio_db, 1) if hum else None,
-        "hum_level_dbfs": _num(hum.level_dbfs, 1) if hum else None,
+        "hum_level_dbfs": _num(hum.level_dbfs, 1) if hum and hum.level_dbfs > HUM_NO_LINE_DBFS else None,
+        "hum_skip_reason": hum_skip,
         "reverb_s": _num(rt60, 2),
         "reverb_windows": offsets,
         "reverb_range_db": _num(reverb_range, 1),
