@@ -12,6 +12,7 @@ import numpy as np
 from ..measure.acoustics import Hum, mains_hum, rt60_from_decay_rates
 from ..measure.audio import band_voice_activity
 from ..model import AudioSeries, Measurements, VideoSeries
+from ..units import energy_mean_db
 
 
 def _num(x, nd: int = 3) -> float | None:
@@ -25,14 +26,6 @@ def _median(a: np.ndarray) -> float | None:
     a = np.asarray(a, dtype=float)
     a = a[np.isfinite(a)]
     return float(np.median(a)) if a.size else None
-
-
-def energy_mean_db(levels_db: np.ndarray) -> float | None:
-    """Mean of levels in the power domain (how loudness averages), in dB."""
-    levels_db = np.asarray(levels_db, dtype=float)
-    if levels_db.size == 0:
-        return None
-    return float(10 * np.log10(np.mean(10 ** (levels_db / 10))))
 
 
 def pause_mask(a: AudioSeries, speech: np.ndarray | None = None) -> np.ndarray:
