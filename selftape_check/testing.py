@@ -139,12 +139,15 @@ def write_tape(
     audio_bitrate: int = 128000,
     timestamps: list[int] | None = None,
     container_format: str | None = None,
+    x264_params: str | None = None,
 ) -> None:
     """Encode RGB uint8 frames and float audio (samples,) or (samples, channels) in -1..1.
 
     `rotation` stores a display matrix (what phones do): the picture plays turned by that many
     degrees clockwise. `pixel_aspect` stores a sample aspect ratio (anamorphic video: the frames given
     are the stored, squeezed pictures). `gop` is the keyframe interval in frames (phones: about one second).
+    `x264_params` goes to libx264 as such (e.g. "keyint=300:min-keyint=300:scenecut=0": the `keyint` and
+    `scenecut` options above are not libx264's own, and x264 still places keyframes at scene cuts).
     """
     import av
 
@@ -166,6 +169,8 @@ def write_tape(
                 opts["keyint"] = str(gop)
                 opts["min-keyint"] = str(gop)
                 opts["scenecut"] = "0"
+        if x264_params and video_codec == "libx264":
+            opts["x264-params"] = x264_params
         vstream.codec_context.options = opts
         if rotation:
             vstream.set_display_rotation(-rotation)
