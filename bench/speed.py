@@ -108,6 +108,7 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="only the 1-minute 1080p and 4K tapes")
     ap.add_argument("--memory", action="store_true", help="only the 1-minute and 30-minute 360p tapes")
     ap.add_argument("--thorough", action="store_true", help="also time --thorough (face on every frame: slow)")
+    ap.add_argument("--only", default="", help="only the tapes whose label starts with this (e.g. 1080p)")
     args = ap.parse_args()
     import imageio_ffmpeg
 
@@ -122,6 +123,7 @@ def main() -> int:
             ("360p30 60 s", make_tape("t360_60.mp4", 60, (640, 360), crf=30), 60.0),
             ("360p30 1800 s", make_tape("t360_1800.mp4", 1800, (640, 360), crf=30), 1800.0),
         ]
+    tapes = [t for t in tapes if t[0].startswith(args.only)]
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at the start; repeat {args.repeat}; "
           "best wall of the runs, tools alternating\n")

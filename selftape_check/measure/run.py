@@ -19,7 +19,8 @@ import av
 
 from ..errors import AnalysisError
 from ..media.audio import AudioDecoder
-from ..media.frames import DecodePlan, SamplingSettings, VideoSampler, keyframe_times, plan_decode
+from ..media.frames import (DecodePlan, SamplingSettings, VideoSampler, configure_decoder, keyframe_times,
+                            plan_decode)
 from ..media.memory import release_free_memory
 from ..media.probe import audio_stream, open_container, other_audio_streams, packet_end_s, two_parts, video_stream
 from ..model import Measurements, MediaInfo, OtherTrack
@@ -105,8 +106,7 @@ class _LaterPart(threading.Thread):
         try:
             with open_container(self.media.path) as container:
                 stream = video_stream(container)
-                stream.codec_context.thread_type = "AUTO"
-                stream.codec_context.thread_count = self.threads
+                configure_decoder(stream, self.threads)
                 self.sampler = sampler = VideoSampler(stream, self.plan, self.media.video, self.keys)
                 packets = 0
                 try:

@@ -38,6 +38,20 @@ from ..model import VideoInfo
 from .hdr import luma_lut
 
 ANALYSIS_LONG_SIDE = 640
+# The H.264/HEVC loop filter (deblocking, SAO) is skipped on frames no other frame refers to: nothing
+# drifts (no reference picture changes) and the decoder does less (bench/speed.py). What it changes in
+# the figures measured is in docs/performance.md. Skipping it on every frame saves more but changes
+# every later frame of the keyframe interval (a reference chain decoded off the encoder's).
+SKIP_LOOP_FILTER = "noref"
+
+
+def configure_decoder(stream: av.VideoStream, threads: int) -> None:
+    """Decoder threads (frame + slice; 0: as many as the machine has) and SKIP_LOOP_FILTER, before the
+    codec opens."""
+    stream.codec_context.thread_type = "AUTO"
+    stream.codec_context.thread_count = threads
+    if SKIP_LOOP_FILTER:
+        stream.codec_context.options = {**stream.codec_context.options, "skip_loop_filter": SKIP_LOOP_FILTER}
 THUMB_W = 160  # width of the per-frame thumbnail used for frame statistics and motion
 
 
