@@ -17,6 +17,7 @@ def analyze(
     path: str | os.PathLike,
     *,
     thorough: bool = False,
+    fast: bool = False,
     thresholds: Mapping[str, float] | None = None,
     checks: Collection[str] | None = None,
     timeout_s: float | None = None,
@@ -26,7 +27,9 @@ def analyze(
 ) -> Report:
     """Analyze one tape. Never raises for a bad file: returns a Report with `status == "error"`.
 
-    `thorough` decodes every frame (slower; sees short black flashes and freezes anywhere);
+    Every frame is decoded and its cheap figures taken (luma, black, freeze, flicker, motion), the face
+    and picture quality every 0.5 s; `thorough` takes those on every frame too (slower); `fast` samples
+    the picture instead (the old default: keyframes and short runs; the report says how much it saw);
     `thresholds` overrides defaults by key (see `selftape_check.judge.SETTINGS`); `checks` limits which
     checks run; `timeout_s` bounds the work on one file; `profile` names an upload target
     (`selftape_check.profiles.PROFILES`) whose file size and format limits are checked.
@@ -55,9 +58,9 @@ def analyze(
     target = get_profile(profile)
     try:
         with open_container(path) as container:
-            media = probe_container(path, container, decoder_threads, every_frame=thorough)
-            measurements = measure_container(container, media, SamplingSettings(thorough=thorough), deadline,
-                                             decoder_threads)
+            sampling = SamplingSettings(thorough=thorough, fast=fast)
+            media = probe_container(path, container, decoder_threads, every_frame=sampling.every_frame)
+            measurements = measure_container(container, media, sampling, deadline, decoder_threads)
         findings, metrics, skipped, who = judge(measurements, limits, checks, target)
         extras = {}
         if pictures:

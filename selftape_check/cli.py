@@ -31,7 +31,7 @@ Examples:
   selftape-check ~/tapes/ --jsonl          one JSON report per line, as each file finishes
   selftape-check ~/tapes/ --csv tapes.csv  a spreadsheet row per file
   selftape-check ~/tapes/ --html rep.html  a page with pictures of the worst moments and timelines
-  selftape-check take3.mp4 --thorough      decode every frame (slower; catches short glitches)
+  selftape-check take3.mp4 --fast          sample the picture (faster; says how much it did not see)
   selftape-check take3.mp4 --profile ecocast   also check Eco Cast's 100 MB file limit
 \b
 Exit codes: 0 nothing at fail, 1 a fail (or a warning with --strict), 2 a file could not be analyzed.
@@ -238,6 +238,7 @@ def _list_checks(ctx: click.Context, _param, value: bool) -> None:
 @click.option("--html", "html_path", metavar="PATH",
               help="Write a self-contained HTML report (pictures of the worst moments, timelines) to PATH.")
 @click.option("--thorough", **_opt("thorough"))
+@click.option("--fast", **_opt("fast"))
 @click.option("--strict", **_opt("strict"))
 @click.option("--fail-on", **_opt("fail_on"))
 @click.option("--jobs", "-j", **_opt("jobs"))
@@ -258,8 +259,8 @@ def _list_checks(ctx: click.Context, _param, value: bool) -> None:
               help="List every check: what it catches and its thresholds, then exit.")
 @click.version_option(__version__, prog_name="selftape-check")
 @_pipe_safe
-def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_on, jobs, timeout_s, disable, thresholds,
-         profile, config_path, quiet, show_progress, verbose, color) -> None:
+def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, fast, strict, fail_on, jobs, timeout_s, disable,
+         thresholds, profile, config_path, quiet, show_progress, verbose, color) -> None:
     """Check audition self-tapes before you send them: can casting see your eyes and hear your voice?
 
     PATHS are video or audio files, or folders to scan for them.
@@ -294,6 +295,7 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_o
     disabled = set(disable or ()) | set(cfg.disable)
     options = {
         "thorough": bool(thorough if thorough is not None else cfg.thorough),
+        "fast": bool(fast if fast is not None else cfg.fast),
         "thresholds": limits or None,
         "checks": [c for c in CHECKS if c not in disabled] if disabled else None,
         "timeout_s": timeout_s or cfg.timeout or DEFAULT_TIMEOUT_S,

@@ -42,6 +42,7 @@ class Config:
     jobs: int | None = None
     timeout: float | None = None
     thorough: bool | None = None
+    fast: bool | None = None
     disable: tuple[str, ...] = ()
     thresholds: dict = field(default_factory=dict)
     profile: str | None = None
@@ -114,6 +115,7 @@ def _validate(table: dict, source: str) -> Config:
         raise ConfigError(f"{source}: {exc.args[0]}") from None
     return Config(
         source=source, strict=values.get("strict"), fail_on=values.get("fail_on"), jobs=values.get("jobs"),
-        timeout=values.get("timeout"), thorough=values.get("thorough"), disable=tuple(values.get("disable", ())),
+        timeout=values.get("timeout"), thorough=values.get("thorough"), fast=values.get("fast"),
+        disable=tuple(values.get("disable", ())),
         thresholds=dict(thresholds), profile=values.get("profile"),
     )

@@ -140,6 +140,7 @@ def write_tape(
     timestamps: list[int] | None = None,
     container_format: str | None = None,
     codec_options: dict[str, str] | None = None,
+    x264_params: str | None = None,
 ) -> None:
     """Encode RGB uint8 frames and float audio (samples,) or (samples, channels) in -1..1.
 
@@ -147,6 +148,8 @@ def write_tape(
     degrees clockwise. `pixel_aspect` stores a sample aspect ratio (anamorphic video: the frames given
     are the stored, squeezed pictures). `gop` is the keyframe interval in frames (phones: about one second).
     `codec_options` are passed to the video encoder (e.g. {"preset": "ultrafast"} for libx265).
+    `x264_params` goes to libx264 as such (e.g. "keyint=300:min-keyint=300:scenecut=0": the `keyint` and
+    `scenecut` options above are not libx264's own, and x264 still places keyframes at scene cuts).
     """
     import av
 
@@ -169,6 +172,8 @@ def write_tape(
                 opts["min-keyint"] = str(gop)
                 opts["scenecut"] = "0"
         opts.update(codec_options or {})
+        if x264_params and video_codec == "libx264":
+            opts["x264-params"] = x264_params
         vstream.codec_context.options = opts
         if rotation:
             vstream.set_display_rotation(-rotation)

@@ -50,7 +50,7 @@ def test_rotation_metadata_gives_displayed_portrait_and_upright_face(tmp_path, r
 
 def test_plan_samples_keyframes_and_bursts_not_everything():
     keys = [float(k) for k in range(0, 60)]  # a phone-like keyframe every second
-    plan = plan_decode(keys, 60.0, 30.0, SamplingSettings())
+    plan = plan_decode(keys, 60.0, 30.0, SamplingSettings(fast=True))
     runs = [(k, e) for k, e in zip(plan.key_times_s, plan.run_end_s) if e > k]
     bursts = [(k, e) for k, e in runs if e - k > SamplingSettings().glance_s + 1e-9]
     assert 3 <= len(bursts) <= 6  # a few bursts of consecutive frames
@@ -64,7 +64,7 @@ def test_plan_samples_keyframes_and_bursts_not_everything():
 
 def test_plan_fills_sparse_keyframes_within_budget():
     keys = [0.0, 10.0, 20.0, 30.0, 40.0, 50.0]  # an encoder default: a keyframe every 10 s
-    plan = plan_decode(keys, 60.0, 30.0, SamplingSettings())
+    plan = plan_decode(keys, 60.0, 30.0, SamplingSettings(fast=True))
     decoded_s = sum(e - k for k, e in zip(plan.key_times_s, plan.run_end_s))
     assert decoded_s <= 0.15 * 60 + 6  # fill budget plus bursts
     assert len(plan.coverage_times_s) >= 12
@@ -74,6 +74,16 @@ def test_thorough_plan_decodes_everything():
     keys = [0.0, 2.0, 4.0]
     plan = plan_decode(keys, 6.0, 30.0, SamplingSettings(thorough=True))
     assert plan.run_end_s == [2.0, 4.0, float("inf")]
+    assert plan.every_coverage
+
+
+def test_default_plan_decodes_everything_and_measures_every_half_second():
+    keys = [0.0, 10.0, 20.0]
+    plan = plan_decode(keys, 30.0, 30.0, SamplingSettings())
+    assert plan.run_end_s == [10.0, 20.0, float("inf")]
+    assert not plan.every_coverage
+    assert np.diff(plan.coverage_times_s).max() == pytest.approx(0.5)
+    assert plan.coverage_times_s[0] == 0.0 and plan.coverage_times_s[-1] == pytest.approx(29.5)
 
 
 def _hdr_signal(sdr: np.ndarray, trc: str) -> np.ndarray:
@@ -226,11 +236,11 @@ def test_plan_decodes_a_very_long_keyframe_interval_through():
     """One keyframe in a 3-minute tape (a browser's recording): the fill budget (15 %) alone would show
     only its first 27 s. A keyframe interval the budget leaves unseen for more than 10 s is decoded
     through; intervals of 10 s keep their share of the budget."""
-    plan = plan_decode([0.0], 180.0, 30.0, SamplingSettings())
+    plan = plan_decode([0.0], 180.0, 30.0, SamplingSettings(fast=True))
     assert plan.run_end_s[0] == pytest.approx(180.0)
     assert plan.coverage_times_s[-1] >= 179.0 and len(plan.coverage_times_s) >= 175
     keys = [0.0, 10.0, 20.0, 30.0, 40.0, 50.0]
-    plan = plan_decode(keys, 60.0, 30.0, SamplingSettings())
+    plan = plan_decode(keys, 60.0, 30.0, SamplingSettings(fast=True))
     assert all(e - k < 10.0 for k, e in zip(plan.key_times_s, plan.run_end_s))
 
 
@@ -243,7 +253,7 @@ def test_a_tape_with_one_keyframe_is_seen_to_its_end(tmp_path):
     frames = [lit] * (16 * 25) + [dark] * (8 * 25)
     path = tmp_path / "one_key.mp4"
     write_tape(str(path), frames, 25, None, gop=len(frames) + 1)
-    report = analyze(path)
+    report = analyze(path, fast=True)  # the sampled mode; the default decodes every frame anyway
     assert report.metrics["video"]["frames_analyzed"] >= 22
     (dark_range,) = [f for f in report.findings if f.check == "face.underexposed"][0].ranges
     assert dark_range[0] == pytest.approx(16.0, abs=1.1) and dark_range[1] == pytest.approx(24.0, abs=0.1)

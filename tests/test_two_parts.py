@@ -58,20 +58,21 @@ def parts(monkeypatch):
     return choose
 
 
-def _measure(path: str, thorough: bool):
+def _measure(path: str, sampling: SamplingSettings):
     with probe.open_container(path) as c:
-        media = probe.probe_container(path, c, 0, every_frame=thorough)
-        return run.measure_container(c, media, SamplingSettings(thorough=thorough))
+        media = probe.probe_container(path, c, 0, every_frame=sampling.every_frame)
+        return run.measure_container(c, media, sampling)
 
 
-@pytest.mark.parametrize("thorough", [False, True])
-def test_two_parts_measure_what_one_pass_does(tmp_path, parts, thorough):
+@pytest.mark.parametrize("mode", ["fast", "default", "thorough"])
+def test_two_parts_measure_what_one_pass_does(tmp_path, parts, mode):
     path = _tape(tmp_path / "t.mp4", FREEZE)
+    sampling = SamplingSettings(fast=mode == "fast", thorough=mode == "thorough")
     started = parts(False)
-    one = _measure(path, thorough).video
+    one = _measure(path, sampling).video
     assert started == []
     parts(True)
-    two = _measure(path, thorough).video
+    two = _measure(path, sampling).video
     assert started == [range(6, 12)]  # the later part began at the keyframe at 6 s
     assert two.decoded_frames == one.decoded_frames
     assert np.array_equal(two.frame_t_s, one.frame_t_s) and np.array_equal(two.t_s, one.t_s)
@@ -87,7 +88,7 @@ def test_two_parts_measure_what_one_pass_does(tmp_path, parts, thorough):
         assert np.array_equal(runs[runs >= 0], np.floor(series.frame_t_s[runs >= 0] + 1e-6).astype(int))
     # the difference across the seam is taken from the frames either side of it, as one pass takes it
     seam = int(np.flatnonzero(np.isclose(two.frame_t_s, 6.0))[0])
-    assert np.isfinite(two.frame_diff[seam]) == thorough
+    assert np.isfinite(two.frame_diff[seam]) == sampling.every_frame
     assert np.isfinite(two.coverage_diff[int(np.flatnonzero(np.isclose(two.t_s, 6.0))[0])])
 
 

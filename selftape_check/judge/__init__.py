@@ -42,6 +42,11 @@ def judge(
         skipped.append(metrics["audio"].pop("hum_skip_reason"))
     elif m.audio is not None:
         metrics["audio"].pop("hum_skip_reason", None)
+    if m.video is not None and m.video.mode == "fast" and metrics["video"].get("unseen_ratio"):
+        v = metrics["video"]
+        skipped.append(f"--fast: {v['unseen_ratio'] * 100:.0f}% of the picture was not looked at (the longest "
+                       f"stretch unseen {v['longest_undecoded_s']:.1f} s, without face measurements "
+                       f"{v['longest_unmeasured_s']:.1f} s); run without --fast to see every frame")
     for c in CHECKS.values():
         if only is not None and c.id not in only:
             continue

@@ -109,7 +109,8 @@ def underexposed(ctx: Context) -> Iterator[Finding]:
     dark = found & (luma < t["face.underexposed.warn_luma"])
     share = _share(dark, found)
     median = float(np.nanmedian(luma[dark])) if dark.any() else float(np.nanmedian(luma))
-    if share < t["face.min_share"] and total_s(_ranges(ctx, dark, 5.0)) < 5.0:
+    min_s = t["face.underexposed.min_s"]
+    if share < t["face.min_share"] and total_s(_ranges(ctx, dark, min_s)) < min_s:
         return
     severity = "fail" if median < t["face.underexposed.fail_luma"] else "warn"
     yield Finding(

@@ -215,6 +215,32 @@ def video_metrics(v: VideoSeries) -> dict:
     }
 
 
+def coverage_metrics(v: VideoSeries, duration_s: float, fps: float | None) -> dict:
+    """How much of the picture was seen: frames decoded against the frames the tape holds, the share
+    of its time no decoded frame covers (each covers one frame period), and the longest stretches with
+    no decoded frame and with no coverage frame (face, exposure, sharpness, noise), in seconds."""
+    step = 1.0 / (fps or 30.0)
+    end = max(float(duration_s), 0.0)
+
+    def longest_gap(t: np.ndarray) -> float:
+        t = np.sort(np.asarray(t, dtype=float))
+        if t.size == 0:
+            return end
+        gaps = [t[0], *(np.diff(t) - step), end - (t[-1] + step)]
+        return max(0.0, float(max(gaps)))
+
+    t = np.sort(np.asarray(v.frame_t_s, dtype=float))
+    covered = float(np.minimum(np.diff(t), step).sum() + step) if t.size else 0.0
+    in_tape = int(round(end / step)) if end > 0 else 0
+    return {
+        "frames_in_tape": in_tape,
+        "decoded_ratio": _num(min(1.0, v.decoded_frames / in_tape) if in_tape else None),
+        "unseen_ratio": _num(max(0.0, 1.0 - covered / end) if end > 0 else None),
+        "longest_undecoded_s": _num(longest_gap(v.frame_t_s), 2),
+        "longest_unmeasured_s": _num(longest_gap(v.t_s), 2),
+    }
+
+
 # Always present in `metrics` (CHECKS.md), null where they do not apply.
 REQUIRED = {
     "video": ("face_visible_ratio", "face_luma_median"),
@@ -231,6 +257,8 @@ def summarize(m: Measurements, motion=None, voices=None) -> dict:
     out = empty_metrics()
     if m.video is not None:
         out["video"].update(video_metrics(m.video))
+        fps = m.media.video.fps if m.media.video is not None else None
+        out["video"].update(coverage_metrics(m.video, m.media.duration_s, fps))
         if motion is not None:
             out["video"]["flicker_pct_median"] = _num(_median(motion.flicker_pct), 2)
             out["video"]["shake_pct_median"] = _num(_median(motion.shake_pct), 3)

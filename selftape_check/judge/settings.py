@@ -34,6 +34,9 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
        "for every skin tone"),
     _S("face.underexposed.fail_luma", 0.14, "face luma 0-1", 0, 1,
        "below 14 IRE facial features are lost in shadow on consumer displays"),
+    _S("face.underexposed.min_s", 3.0, "s of dark face (in stretches of at least this long)", 0, 60,
+       "a line or two lost in the dark mid-tape (about 3 words a second); with the face measured every "
+       "0.5 s such a stretch is placed to within 0.5 s (it was 5 s when the picture was sampled)"),
     _S("face.overexposed.clip_ratio", 0.08, "share of face pixels at >= 98% luma", 0, 1,
        "zebra practice: highlights above ~98 IRE on skin show as clipped; more than a small hot spot"),
     _S("face.overexposed.warn_luma", 0.85, "face luma 0-1", 0, 1,

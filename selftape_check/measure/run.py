@@ -19,7 +19,7 @@ import av
 
 from ..errors import AnalysisError
 from ..media.audio import AudioDecoder
-from ..media.frames import DecodePlan, SamplingSettings, VideoSampler, keyframe_times, plan_decode
+from ..media.frames import DecodePlan, SamplingSettings, VideoSampler, configure_decoder, keyframe_times, plan_decode
 from ..media.memory import release_free_memory
 from ..media.probe import audio_stream, open_container, other_audio_streams, packet_end_s, two_parts, video_stream
 from ..model import Measurements, MediaInfo, OtherTrack
@@ -96,7 +96,7 @@ class _LaterPart(threading.Thread):
                  deadline: float | None) -> None:
         super().__init__(name="selftape-later-part", daemon=True)
         self.media, self.plan, self.keys, self.threads, self.deadline = media, plan, keys, threads, deadline
-        self.meter = VideoMeter(sampling.coverage_interval_s, "thorough" if sampling.thorough else "default")
+        self.meter = VideoMeter(_interval_s(sampling, media), sampling.mode)
         self.sampler: VideoSampler | None = None
         self.error: BaseException | None = None
         self.cancel = threading.Event()
@@ -105,8 +105,7 @@ class _LaterPart(threading.Thread):
         try:
             with open_container(self.media.path) as container:
                 stream = video_stream(container)
-                stream.codec_context.thread_type = "AUTO"
-                stream.codec_context.thread_count = self.threads
+                configure_decoder(stream, self.threads)
                 self.sampler = sampler = VideoSampler(stream, self.plan, self.media.video, self.keys)
                 packets = 0
                 try:
@@ -145,6 +144,12 @@ class _OtherAudio:
         a = self.meter.finish()
         return OtherTrack(track=self.track, integrated_lufs=a.integrated_lufs,
                           speech_s=float(a.speech.sum() * a.hop_s))
+
+
+def _interval_s(sampling: SamplingSettings, media: MediaInfo) -> float:
+    """Spacing of the coverage frames: the mode's, or one frame when every frame is one (thorough)."""
+    fps = (media.video.fps if media.video is not None else None) or 30.0
+    return sampling.interval_s or 1.0 / fps
 
 
 def _split_at(plan: DecodePlan, media: MediaInfo, decoder_threads: int) -> int | None:
@@ -196,7 +201,7 @@ def measure_container(
         if split is not None:
             later = _LaterPart(media, plan, range(split, len(plan.key_times_s)), sampling,
                                vstream.codec_context.thread_count, deadline)
-        video_meter = VideoMeter(sampling.coverage_interval_s, "thorough" if sampling.thorough else "default")
+        video_meter = VideoMeter(_interval_s(sampling, media), sampling.mode)
     audio_dec = audio_meter = None
     if astream is not None and media.audio is not None:
         audio_dec = AudioDecoder(astream, origin_s)

@@ -1,19 +1,22 @@
-"""Sampling video decoder: which frames to decode, and the analysis-size luma of each.
+"""Video decoder: which frames to decode and measure, and the analysis-size luma of each.
 
-Full decoding is the speed wall (6-12x real time at 1080p on two cores), so the default mode samples:
+Three modes (`SamplingSettings`):
 
-* **coverage** frames spread over the whole tape (about one per `coverage_interval_s`): every keyframe
-  (cheap: decoded on its own), and where keyframes are sparse the frames just after a keyframe, found
-  by decoding forward from it within a frame budget; a keyframe interval the budget would leave unseen
-  for more than `max_unseen_s` (10 s) is decoded through, so no long stretch of the picture goes unseen;
-* **runs** of consecutive frames at a few points (`burst_count` runs of `burst_s`), started at a
-  keyframe, for what needs motion: flicker, shake, freeze;
-* a **glance** of `glance_s` (the keyframe and the 3-4 frames after it) after every keyframe, for
-  whether the mouth moves (who is speaking: the actor on camera or the reader off it). The frames
-  after a keyframe are predicted from it and cost a fraction of it to decode.
-
-`thorough` mode decodes every frame (all frames form one run per keyframe interval), so short black
-flashes and freezes anywhere are seen, at close to bare decode speed.
+* **default**: every frame is decoded and gets the cheap per-frame figures (luma, black, frozen,
+  flicker, motion, mouth movement: `measure.video`); the expensive ones (face, eyes, exposure, sharpness,
+  noise, colour) are taken on a *coverage* frame every `measure_interval_s` (0.5 s), so no stretch of
+  the picture longer than that goes unmeasured. Decoding every frame costs close to a bare decode
+  (bench/speed.py prints the ratio against `ffmpeg -i tape -f null -`).
+* **thorough**: the same, with the expensive figures on every frame.
+* **fast** (the old default): samples. Coverage frames about one per `coverage_interval_s`: every
+  keyframe (cheap: decoded on its own), and where keyframes are sparse the frames just after a
+  keyframe, found by decoding forward from it within a frame budget; a keyframe interval the budget
+  would leave unseen for more than `max_unseen_s` (10 s) is decoded through. **Runs** of consecutive
+  frames at a few points (`burst_count` runs of `burst_s`), started at a keyframe, for flicker, shake,
+  freeze; a **glance** of `glance_s` after every keyframe for whether the mouth moves. On a tape with
+  long keyframe intervals most of the picture is never looked at (a 60 s tape with x264's default
+  interval of 250 frames: 18 pictures measured, 86 % of the time unseen); the report says how much
+  (judge.metrics, `video.unseen_ratio`).
 
 Packets are demuxed once, in order; a packet is sent to the decoder only when it belongs to a planned
 run, so nothing is decoded that is not used, and nothing is decoded twice. The luma is the decoded
@@ -35,19 +38,49 @@ from ..model import VideoInfo
 from .hdr import luma_lut
 
 ANALYSIS_LONG_SIDE = 640
+# The H.264/HEVC loop filter (deblocking, SAO) is skipped on frames no other frame refers to: nothing
+# drifts (no reference picture changes) and the decoder does less (bench/speed.py). What it changes in
+# the figures measured is in docs/performance.md. Skipping it on every frame saves more but changes
+# every later frame of the keyframe interval (a reference chain decoded off the encoder's).
+SKIP_LOOP_FILTER = "noref"
+
+
+def configure_decoder(stream: av.VideoStream, threads: int) -> None:
+    """Decoder threads (frame + slice; 0: as many as the machine has) and SKIP_LOOP_FILTER, before the
+    codec opens."""
+    stream.codec_context.thread_type = "AUTO"
+    stream.codec_context.thread_count = threads
+    if SKIP_LOOP_FILTER:
+        stream.codec_context.options = {**stream.codec_context.options, "skip_loop_filter": SKIP_LOOP_FILTER}
 THUMB_W = 160  # width of the per-frame thumbnail used for frame statistics and motion
 
 
 @dataclass(frozen=True)
 class SamplingSettings:
-    thorough: bool = False
-    coverage_interval_s: float = 1.0  # wanted spacing of coverage frames
+    thorough: bool = False  # every frame decoded, and every frame a coverage frame
+    fast: bool = False  # sample the picture (the plan below) instead of decoding every frame
+    measure_interval_s: float = 0.5  # default mode: spacing of coverage frames (longest stretch unmeasured)
+    coverage_interval_s: float = 1.0  # fast mode: wanted spacing of coverage frames
     max_keyframe_gap_s: float = 2.5  # keyframes further apart than this get gap fills (within budget)
     burst_count_per_min: float = 4.0  # runs of consecutive frames per minute of tape (min 3, max 24)
     burst_s: float = 1.0  # length of each run
     fill_budget_ratio: float = 0.15  # share of all frames we may decode to fill sparse-keyframe gaps
     max_unseen_s: float = 10.0  # a keyframe interval that the budget leaves unseen longer than this is decoded whole
     glance_s: float = 0.15  # consecutive frames decoded after every keyframe (mouth movement)
+
+    @property
+    def every_frame(self) -> bool:
+        """Every frame is decoded (default and thorough modes)."""
+        return self.thorough or not self.fast
+
+    @property
+    def mode(self) -> str:
+        return "thorough" if self.thorough else "fast" if self.fast else "default"
+
+    @property
+    def interval_s(self) -> float:
+        """Spacing of the coverage frames (0: every frame)."""
+        return 0.0 if self.thorough else self.coverage_interval_s if self.fast else self.measure_interval_s
 
 
 @dataclass(frozen=True)
@@ -128,6 +161,7 @@ class DecodePlan:
     key_times_s: list[float]
     run_end_s: list[float]  # == key time: decode only the keyframe
     coverage_times_s: list[float]
+    every_coverage: bool = False  # every decoded frame is a coverage frame (thorough)
 
 
 def keyframe_times(container: av.container.InputContainer, stream: av.VideoStream) -> list[float]:
@@ -156,9 +190,13 @@ def plan_decode(key_times_s: list[float], duration_s: float, fps: float, s: Samp
         key_times_s = [0.0]
     n = len(key_times_s)
     ends = list(key_times_s)
-    if s.thorough:
+    if s.every_frame:
         ends = key_times_s[1:] + [float("inf")]
-        return DecodePlan(key_times_s, ends, _coverage_times(key_times_s, ends, duration_s, s))
+        if s.thorough:
+            return DecodePlan(key_times_s, ends, [], every_coverage=True)
+        # every frame is decoded: the coverage grid needs no snapping into decoded runs
+        grid = np.arange(0.0, max(duration_s, 1e-3), s.measure_interval_s)
+        return DecodePlan(key_times_s, ends, [round(float(t), 6) for t in grid])
 
     gop_end = key_times_s[1:] + [max(duration_s, key_times_s[-1])]
     # gap fill: where the keyframe interval exceeds the coverage interval, decode forward from the
@@ -189,7 +227,7 @@ def plan_decode(key_times_s: list[float], duration_s: float, fps: float, s: Samp
 
 def _coverage_times(keys: list[float], ends: list[float], duration_s: float, s: SamplingSettings) -> list[float]:
     """Wanted coverage times: a grid at `coverage_interval_s`, snapped into what the plan decodes."""
-    grid = np.arange(0.0, max(duration_s, 1e-3), s.coverage_interval_s)
+    grid = np.arange(0.0, max(duration_s, 1e-3), s.interval_s)
     wanted: list[float] = []
     for t in grid:
         i = max(0, bisect.bisect_right(keys, t) - 1)
@@ -359,7 +397,7 @@ class VideoSampler:
             t = (frame.pts - self.start) * self.tb
             self.decoded_frames += 1
             frame = _yuv(frame)
-            coverage = False
+            coverage = self.plan.every_coverage
             while self._cov_i < len(self._coverage) and self._coverage[self._cov_i] < t - 0.5 / 30:
                 self._cov_i += 1  # a wanted time we could not hit exactly: the next frame takes it
                 coverage = True

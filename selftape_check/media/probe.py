@@ -98,8 +98,9 @@ def _rotation_of_first_frame(container: av.container.InputContainer, stream: av.
     Phones store orientation as a display matrix; PyAV exposes its angle as `frame.rotation`
     (counter-clockwise degrees). Raises `truncated` when not a single frame decodes.
     """
-    stream.codec_context.thread_type = "AUTO"  # frame + slice threads; must be set before the codec opens
-    stream.codec_context.thread_count = threads  # 0: as many as the machine has
+    from .frames import configure_decoder
+
+    configure_decoder(stream, threads)  # threads and decoder options: before the codec opens
     try:
         for frame in container.decode(stream):
             return int(round(-frame.rotation / 90.0)) % 4 * 90
