@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Collection, Mapping
+from typing import Collection, Iterable, Iterator, Mapping
 
 from .errors import AnalysisError
 from .model import Report, ReportError
@@ -24,6 +24,9 @@ def analyze(
 ) -> Report:
     """Analyze one tape. Never raises for a bad file: returns a Report with `status == "error"`.
 
+    `path` is a local path or a URL that fsspec opens (`s3://`, `gs://`, `file://`; media.source),
+    read as a stream.
+
     `thorough` decodes every frame (slower; sees short black flashes and freezes anywhere);
     `thresholds` overrides defaults by key (see `selftape_check.judge.SETTINGS`); `checks` limits which
     checks run; `timeout_s` bounds the work on one file; `profile` names an upload target
@@ -35,12 +38,13 @@ def analyze(
     from .measure.run import measure_container
     from .media.frames import SamplingSettings
     from .media.probe import open_container, probe_container
+    from .media.source import size_bytes
     from .profiles import get as get_profile
 
     path = os.fspath(path)
     started = time.monotonic()
     deadline = started + timeout_s if timeout_s else None
-    size = os.path.getsize(path) if os.path.isfile(path) else None
+    size = size_bytes(path)
     target = get_profile(profile)  # an unknown name is the caller's error: ValueError
     try:
         limits = Thresholds(thresholds)
@@ -73,3 +77,74 @@ def analyze(
     return Report(path=path, size_bytes=size, status="ok", media=media, findings=tuple(findings),
                   metrics=metrics, skipped=tuple(skipped), elapsed_s=time.monotonic() - started, profile=profile,
                   other_audio=measurements.other_audio, **extras)
+
+
+def _analyze_task(path: str, options: Mapping) -> Report:
+    """One file, in a worker process (top level, so a process pool can pickle it)."""
+    return analyze(path, **options)
+
+
+def analyze_each(
+    paths: Iterable[str | os.PathLike],
+    *,
+    jobs: int | None = None,
+    client=None,
+    **options,
+) -> Iterator[tuple[int, Report]]:
+    """Analyze many tapes in parallel; yield `(index into paths, Report)` as each file finishes
+    (completion order), exactly one per path. `options` are `analyze`'s.
+
+    Without `client`: a pool of `jobs` processes on this machine (default: its cores), each file's
+    decoder given its share of the cores. With a `dask.distributed.Client`: one task per file on the
+    cluster (selftape_check.distributed; the workers must see the paths: shared storage or URLs).
+    A file that cannot be analyzed is an error report, never an exception.
+    """
+    files = [os.fspath(p) for p in paths]
+    if client is not None:
+        from .distributed import analyze_on_cluster
+
+        yield from analyze_on_cluster(client, files, options)
+        return
+    jobs = jobs or os.cpu_count() or 1
+    if len(files) <= 1 or jobs == 1:
+        for i, path in enumerate(files):
+            yield i, analyze(path, **options)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    workers = min(jobs, len(files))
+    # the cores are shared out: each file's decoder gets its part instead of all of them
+    options = {"decoder_threads": max(1, (os.cpu_count() or 1) // workers), **options}
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        futures = {pool.submit(_analyze_task, path, options): i for i, path in enumerate(files)}
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                report = future.result()
+            except BrokenProcessPool:  # a worker died (killed, out of memory): that file's error, not a crash
+                report = Report(path=files[i], size_bytes=None, status="error",
+                                error=ReportError("internal", f"{files[i]}: the process analyzing it was lost"))
+            yield i, report
+    finally:  # also when the caller stops early (break, Ctrl-C): queued files are dropped
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def analyze_many(
+    paths: Iterable[str | os.PathLike],
+    *,
+    jobs: int | None = None,
+    client=None,
+    **options,
+) -> Iterator[Report]:
+    """Analyze many tapes in parallel, yielding each Report as its file finishes (completion order;
+    `Report.path` says which). `client`: a `dask.distributed.Client` to run them on a cluster, one task
+    per file (`pip install 'selftape-check[distributed]'`); otherwise a local process pool of `jobs`.
+
+        >>> from dask.distributed import Client
+        >>> for report in analyze_many(["s3://tapes/a.mp4", "s3://tapes/b.mp4"], client=Client("tcp://sched:8786")):
+        ...     print(report.path, report.verdict)
+    """
+    for _, report in analyze_each(paths, jobs=jobs, client=client, **options):
+        yield report

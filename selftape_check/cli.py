@@ -58,6 +58,12 @@ def find_media(paths: tuple[str, ...]) -> tuple[list[str], int]:
     files: list[str] = []
     skipped = 0
     for p in paths:
+        if "://" in p:  # a URL (s3://, gs://, file://): a folder there is listed through fsspec
+            from .media.source import is_url, list_url
+
+            listed = list_url(p, MEDIA_EXTENSIONS) if is_url(p) else None
+            files.extend([p] if listed is None else listed)
+            continue
         if not os.path.isdir(p):
             files.append(p)
             continue
@@ -154,11 +160,14 @@ def _parse_thresholds(items: tuple[str, ...]) -> dict[str, float]:
               help="Also check the file against an upload target's published limits (size, format).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="TOML settings file (default: [tool.selftape-check] in the nearest pyproject.toml).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Run the files on a Dask cluster: a scheduler's address (tcp://host:8786) or local:N for N "
+              "local worker processes (needs selftape-check[distributed]; docs/scale.md).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages on stderr.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when on a terminal).")
 @click.version_option(__version__, prog_name="selftape-check")
 def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_on, jobs, timeout_s, disable, thresholds,
-         profile, config_path, quiet, color) -> None:
+         profile, config_path, scheduler, quiet, color) -> None:
     """Check audition self-tapes before you send them: can casting see your eyes and hear your voice?
 
     PATHS are video or audio files, or folders to scan for them.
@@ -217,7 +226,9 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_o
             sys.stdout.flush()
 
     try:
-        if len(files) == 1 or jobs == 1:
+        if scheduler:
+            _run_on_cluster(scheduler, files, options, progress, finished)
+        elif len(files) == 1 or jobs == 1:
             for i, path in enumerate(files):
                 _show_progress(progress, i, len(files), path)
                 finished(i, _analyze_one((path, options)))
@@ -265,6 +276,24 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, strict, fail_o
 
         write_atomic(html_path, render_html(done_reports), files)
     sys.exit(130 if interrupted else exit_code(done_reports, fail_on))
+
+
+def _run_on_cluster(address: str, files: list[str], options: dict, progress: bool, finished) -> None:
+    """--scheduler: the files as Dask tasks (selftape_check.distributed), reports as they finish."""
+    from .api import analyze_each
+    from .distributed import SchedulerError, connect
+
+    try:
+        client, close = connect(address)
+    except SchedulerError as exc:
+        click.echo(f"selftape-check: {exc}", err=True)
+        sys.exit(2)
+    try:
+        for done, (i, report) in enumerate(analyze_each(files, client=client, **options), 1):
+            _show_progress(progress, done, len(files), files[i])
+            finished(i, report)
+    finally:
+        close()
 
 
 def _show_progress(on: bool, i: int, n: int, path: str) -> None:
