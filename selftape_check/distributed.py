@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+import warnings
 from typing import Iterator, Mapping
 
 from .api import _analyze_task
@@ -48,8 +49,10 @@ def connect(address: str):
             n_workers = 0
         if n_workers < 1:
             raise SchedulerError(f"--scheduler {address}: expected local:N with N workers, e.g. local:2")
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR)
+        with warnings.catch_warnings():  # "port 8787 is already in use": no dashboard is asked for
+            warnings.simplefilter("ignore", UserWarning)
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
         client = Client(cluster)
 
         def close() -> None:
