@@ -104,7 +104,8 @@ def analyze_on_cluster(client, paths: list[str], options: Mapping) -> Iterator[t
                 if attempt < RESUBMITS and client.status == "running":
                     pending.add(submit(i, attempt + 1))
                     continue
-                report = _lost(paths[i], f"the cluster cancelled its analysis {attempt + 1} times")
+                report = _lost(paths[i], "the cluster cancelled its analysis each of the "
+                               f"{attempt + 1} times it was sent")
             else:
                 exc = future.exception()
                 if type(exc).__name__ == "KilledWorker":
