@@ -7,7 +7,8 @@ Needs the distributed extra (`pip install ".[bench,distributed]"`). Measured, al
 - API, warm LocalCluster: analyze_each(paths, client=...) on a cluster already up, as a long-lived
   cluster serves a stream of folders (no start-up, the workers' imports done)
 - API, warm LocalCluster, file:// URLs: the same files read through fsspec file objects
-Also printed: each worker's peak memory (ru_maxrss) after the runs, for sizing workers (docs/scale.md).
+Wall time depends on what else runs on the machine; CPU seconds per file (all processes, user + sys)
+do much less, and give files/minute per dedicated core. Also printed: each worker's peak memory (ru_maxrss) after the runs, for sizing workers (docs/scale.md).
 
     python bench/cluster.py [--tapes 8] [--seconds 60] [--height 1080] [--workers 2] [--repeat 2]
 """
@@ -33,6 +34,19 @@ def _peak_rss_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_s(who: int) -> float:
+    import resource
+
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+
+
+def _worker_cpu_s() -> float:
+    import resource
+
+    return _cpu_s(resource.RUSAGE_SELF)
 
 
 def main() -> int:
@@ -73,12 +87,22 @@ def main() -> int:
             f"API, warm LocalCluster ({w} workers)": lambda: api(False),
             "API, warm LocalCluster, file:// URLs": lambda: api(True),
         }
+        import resource
+
+        def cpu_now() -> float:
+            """CPU seconds so far of this process, its finished children (a CLI run and its pool or
+            cluster, reaped) and the warm cluster's workers: the work, whatever else loads the machine."""
+            workers = sum(client.run(_worker_cpu_s).values())
+            return _cpu_s(resource.RUSAGE_SELF) + _cpu_s(resource.RUSAGE_CHILDREN) + workers
+
         best: dict[str, float] = {}
+        cpu: dict[str, float] = {}
         for _ in range(args.repeat):
             for name, fn in runs.items():
-                t0 = time.perf_counter()
+                c0, t0 = cpu_now(), time.perf_counter()
                 fn()
                 best[name] = min(best.get(name, float("inf")), time.perf_counter() - t0)
+                cpu[name] = min(cpu.get(name, float("inf")), cpu_now() - c0)
         worker_mb = sorted(client.run(_peak_rss_mb).values())
         client.close()
         cluster.close()
@@ -86,9 +110,15 @@ def main() -> int:
         print(f"{args.tapes} x {args.seconds:.0f} s {size[0]}x{size[1]} 30 fps tapes, {w} workers, "
               f"{os.cpu_count()} cores, load {load:.1f} at the end (best of {args.repeat}):")
         base = best[f"CLI, local pool --jobs {w}"]
+        base_cpu = cpu[f"CLI, local pool --jobs {w}"]
         for name, wall in best.items():
             print(f"  {name:40s} {wall:6.2f} s  {60 * args.tapes / wall:6.1f} files/min  "
                   f"({args.tapes * args.seconds / wall:5.1f}x real time, {wall / base:.2f} of the local pool)")
+        print("  CPU seconds per file (user + sys, all processes; what a dedicated core spends):")
+        for name, total in cpu.items():
+            per_file = total / args.tapes
+            print(f"  {name:40s} {per_file:6.2f} CPU s/file  -> {60 / per_file:5.1f} files/min per core  "
+                  f"({total / base_cpu:.2f} of the local pool)")
         print("  peak memory per worker (ru_maxrss): " + ", ".join(f"{mb:.0f} MB" for mb in worker_mb))
     finally:
         shutil.rmtree(folder)

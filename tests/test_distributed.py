@@ -161,6 +161,40 @@ def test_a_cluster_restart_mid_run_still_gives_every_report_exactly_once(client,
     assert sorted(seen) == list(range(len(files)))
 
 
+def test_a_file_that_kills_its_worker_is_one_error_among_the_others(client, tmp_path):
+    """A worker plugin (test-only fault) kills the worker process as it starts one file's task; with
+    the scheduler's allowed-failures at 0 that is Dask's KilledWorker at once: one `internal` error
+    report for that file, every other report as usual."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    files = _tapes(tmp_path, 4)
+    target = 1
+
+    class KillOnStart(WorkerPlugin):
+        name = "selftape-test-kill"
+
+        def transition(self, key, start, finish, **kwargs):
+            if finish == "executing" and str(key).endswith(f"-{target}-0"):
+                os._exit(1)
+
+    client.wait_for_workers(2, timeout=60)
+    before = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.allowed_failures)
+    client.run_on_scheduler(lambda dask_scheduler: setattr(dask_scheduler, "allowed_failures", 0))
+    client.register_plugin(KillOnStart())
+    try:
+        got = list(analyze_each(files, client=client))
+    finally:
+        client.unregister_worker_plugin(KillOnStart.name)
+        client.run_on_scheduler(lambda dask_scheduler: setattr(dask_scheduler, "allowed_failures", before))
+    assert sorted(i for i, _ in got) == list(range(len(files)))
+    reports = dict(got)
+    assert reports[target].status == "error" and reports[target].error.type == "internal"
+    assert "died" in reports[target].error.message and files[target] in reports[target].error.message
+    for i, report in reports.items():
+        if i != target:
+            assert report.status == "ok" and report.verdict == _verdict_of(files[i])
+
+
 def test_cli_scheduler_address_gives_the_local_jsonl(client, folder):
     """`--scheduler tcp://...` (the module's cluster, reached by its address) prints what -j 1 prints."""
     from click.testing import CliRunner
