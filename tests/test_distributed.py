@@ -156,25 +156,27 @@ def test_a_cluster_restart_mid_run_still_gives_every_report_exactly_once(client,
         assert report.verdict == _verdict_of(files[i])
         if not restarted:
             _busy_worker(client)
-            client.restart()  # cancels every task in flight: they are sent again
+            # cancels every task in flight: they are sent again (not waiting here for the new workers:
+            # on a loaded machine their start can outlast restart's own timeout; the tasks wait for them)
+            client.restart(wait_for_workers=False)
             restarted = True
     assert sorted(seen) == list(range(len(files)))
 
 
-def test_a_file_that_kills_its_worker_is_one_error_among_the_others(client, tmp_path):
-    """A worker plugin (test-only fault) kills the worker process as it starts one file's task; with
+def test_a_file_that_kills_its_worker_is_an_error_report_not_an_exception(client, tmp_path):
+    """A worker plugin (test-only fault) kills the worker process as it starts the file's task; with
     the scheduler's allowed-failures at 0 that is Dask's KilledWorker at once: one `internal` error
-    report for that file, every other report as usual."""
+    report for that file. (Alone: with allowed-failures 0, a file queued on the same worker would be
+    failed with it, which is why Dask's default is 3.)"""
     from distributed.diagnostics.plugin import WorkerPlugin
 
-    files = _tapes(tmp_path, 4)
-    target = 1
+    files = _tapes(tmp_path, 1)
 
     class KillOnStart(WorkerPlugin):
         name = "selftape-test-kill"
 
         def transition(self, key, start, finish, **kwargs):
-            if finish == "executing" and str(key).endswith(f"-{target}-0"):
+            if finish == "executing" and str(key).endswith("-0-0"):
                 os._exit(1)
 
     client.wait_for_workers(2, timeout=60)
@@ -186,13 +188,10 @@ def test_a_file_that_kills_its_worker_is_one_error_among_the_others(client, tmp_
     finally:
         client.unregister_worker_plugin(KillOnStart.name)
         client.run_on_scheduler(lambda dask_scheduler: setattr(dask_scheduler, "allowed_failures", before))
-    assert sorted(i for i, _ in got) == list(range(len(files)))
-    reports = dict(got)
-    assert reports[target].status == "error" and reports[target].error.type == "internal"
-    assert "died" in reports[target].error.message and files[target] in reports[target].error.message
-    for i, report in reports.items():
-        if i != target:
-            assert report.status == "ok" and report.verdict == _verdict_of(files[i])
+    assert [i for i, _ in got] == [0]
+    report = got[0][1]
+    assert report.status == "error" and report.error.type == "internal"
+    assert "died" in report.error.message and files[0] in report.error.message
 
 
 def test_cli_scheduler_address_gives_the_local_jsonl(client, folder):
