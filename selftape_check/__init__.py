@@ -8,10 +8,10 @@ Pipeline (one folder per stage): `media` (probe, sampled decode) -> `measure` (t
 `judge` (checks -> findings) -> `report` (text, JSON).
 """
 
-from .api import analyze
+from .api import analyze, analyze_many
 from .errors import AnalysisError
 from .model import Finding, Report
 from .options import OptionError
 
 __version__ = "0.1.0"
-__all__ = ["analyze", "AnalysisError", "Finding", "OptionError", "Report", "__version__"]
+__all__ = ["analyze", "analyze_many", "AnalysisError", "Finding", "OptionError", "Report", "__version__"]

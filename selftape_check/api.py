@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Collection, Mapping
+from typing import Collection, Iterable, Iterator, Mapping
 
 from .errors import AnalysisError
 from .model import Report, ReportError
@@ -27,6 +27,9 @@ def analyze(
 ) -> Report:
     """Analyze one tape. Never raises for a bad file: returns a Report with `status == "error"`.
 
+    `path` is a local path or a URL that fsspec opens (`s3://`, `gs://`, `file://`; media.source),
+    read as a stream.
+
     Every frame is decoded and its cheap figures taken (luma, black, freeze, flicker, motion), the face
     and picture quality every 0.5 s; `thorough` takes those on every frame too (slower); `fast` samples
     the picture instead (the old default: keyframes and short runs; the report says how much it saw);
@@ -42,19 +45,21 @@ def analyze(
     from .measure.run import measure_container
     from .media.frames import SamplingSettings
     from .media.probe import open_container, probe_container
+    from .media.source import size_bytes
     from .profiles import get as get_profile
 
     path = os.fspath(path)
     started = time.monotonic()
     timeout_s = check_option("timeout", timeout_s)  # the caller's mistakes are OptionErrors, not reports
     check_option("thorough", thorough)
+    check_option("fast", fast)
     check_option("profile", profile)
     try:
         limits = Thresholds(thresholds)
     except (KeyError, ValueError) as exc:
         raise OptionError("thresholds", str(exc.args[0])) from None
     deadline = started + timeout_s if timeout_s else None
-    size = os.path.getsize(path) if os.path.isfile(path) else None
+    size = size_bytes(path)
     target = get_profile(profile)
     try:
         with open_container(path) as container:
@@ -86,3 +91,54 @@ def analyze(
     return Report(path=path, size_bytes=size, status="ok", media=media, findings=tuple(findings),
                   metrics=metrics, skipped=tuple(skipped), elapsed_s=time.monotonic() - started, profile=profile,
                   other_audio=measurements.other_audio, **extras)
+
+
+def _analyze_task(path: str, options: Mapping) -> Report:
+    """One file, in a worker process (top level, so a process pool can pickle it)."""
+    return analyze(path, **options)
+
+
+def analyze_each(
+    paths: Iterable[str | os.PathLike],
+    *,
+    jobs: int | None = None,
+    client=None,
+    **options,
+) -> Iterator[tuple[int, Report]]:
+    """Analyze many tapes in parallel; yield `(index into paths, Report)` as each file finishes
+    (completion order), exactly one per path. `options` are `analyze`'s.
+
+    Without `client`: a pool of `jobs` processes on this machine (default: its cores), each file's
+    decoder given its share of the cores. With a `dask.distributed.Client`: one task per file on the
+    cluster (selftape_check.distributed; the workers must see the paths: shared storage or URLs).
+    A file that cannot be analyzed is an error report, never an exception.
+    """
+    files = [os.fspath(p) for p in paths]
+    if client is not None:
+        from .distributed import analyze_on_cluster
+
+        yield from analyze_on_cluster(client, files, options)
+        return
+    from .runner import analyze_files
+
+    # worker processes that survive a dead worker (one retry, then worker_lost) and stop with the caller
+    yield from analyze_files(files, options, jobs or os.cpu_count() or 1)
+
+
+def analyze_many(
+    paths: Iterable[str | os.PathLike],
+    *,
+    jobs: int | None = None,
+    client=None,
+    **options,
+) -> Iterator[Report]:
+    """Analyze many tapes in parallel, yielding each Report as its file finishes (completion order;
+    `Report.path` says which). `client`: a `dask.distributed.Client` to run them on a cluster, one task
+    per file (`pip install 'selftape-check[distributed]'`); otherwise a local process pool of `jobs`.
+
+        >>> from dask.distributed import Client
+        >>> for report in analyze_many(["s3://tapes/a.mp4", "s3://tapes/b.mp4"], client=Client("tcp://sched:8786")):
+        ...     print(report.path, report.verdict)
+    """
+    for _, report in analyze_each(paths, jobs=jobs, client=client, **options):
+        yield report

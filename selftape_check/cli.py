@@ -60,6 +60,12 @@ def find_media(paths: tuple[str, ...]) -> tuple[list[str], int, list[str]]:
     skipped = 0
     unreadable: list[str] = []
     for p in paths:
+        if "://" in p:  # a URL (s3://, gs://, file://): a folder there is listed through fsspec
+            from .media.source import is_url, list_url
+
+            listed = list_url(p, MEDIA_EXTENSIONS) if is_url(p) else None
+            files.extend([p] if listed is None else listed)
+            continue
         if not os.path.isdir(p):
             files.append(p)
             continue
@@ -249,6 +255,9 @@ def _list_checks(ctx: click.Context, _param, value: bool) -> None:
 @click.option("--profile", **_opt("profile"))
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="TOML settings file (default: [tool.selftape-check] in the nearest pyproject.toml).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Run the files on a Dask cluster: a scheduler's address (tcp://host:8786) or local:N for N "
+              "local worker processes (needs selftape-check[distributed]; docs/scale.md).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages on stderr.")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Files done / total with the time left, on stderr (default: on a terminal, several files).")
@@ -260,7 +269,7 @@ def _list_checks(ctx: click.Context, _param, value: bool) -> None:
 @click.version_option(__version__, prog_name="selftape-check")
 @_pipe_safe
 def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, fast, strict, fail_on, jobs, timeout_s, disable,
-         thresholds, profile, config_path, quiet, show_progress, verbose, color) -> None:
+         thresholds, profile, config_path, scheduler, quiet, show_progress, verbose, color) -> None:
     """Check audition self-tapes before you send them: can casting see your eyes and hear your voice?
 
     PATHS are video or audio files, or folders to scan for them.
@@ -332,12 +341,15 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, fast, strict, 
     for r in folder_errors:
         finished(-1, r)
     if files:
-        if len(files) == 1:
+        if len(files) == 1 and not scheduler:
             progress.working(files[0])
         try:
-            for i, report in analyze_files(files, options, jobs):
-                finished(i, report)
-                progress.step(files[i])
+            if scheduler:
+                _run_on_cluster(scheduler, files, options, progress, finished)
+            else:
+                for i, report in analyze_files(files, options, jobs):
+                    finished(i, report)
+                    progress.step(files[i])
         finally:
             progress.clear()
     done_reports = folder_errors + [r for r in reports if r is not None]
@@ -358,6 +370,24 @@ def main(paths, as_json, as_jsonl, csv_path, html_path, thorough, fast, strict, 
 
         write_atomic(html_path, render_html(done_reports), files)
     sys.exit(exit_code(done_reports, fail_on))
+
+
+def _run_on_cluster(address: str, files: list[str], options: dict, progress, finished) -> None:
+    """--scheduler: the files as Dask tasks (selftape_check.distributed), reports as they finish."""
+    from .api import analyze_each
+    from .distributed import SchedulerError, connect
+
+    try:
+        client, close = connect(address)
+    except SchedulerError as exc:
+        click.echo(f"selftape-check: {terminal_safe(exc)}", err=True)
+        sys.exit(2)
+    try:
+        for i, report in analyze_each(files, client=client, **options):
+            finished(i, report)
+            progress.step(files[i])
+    finally:
+        close()
 
 
 def colour_wanted(flag: bool | None, stream) -> bool:

@@ -38,9 +38,11 @@ def two_parts(path: str, width: int, height: int, duration_s: float, decoder_thr
 def _mp4_without_index(path: str) -> bool:
     """An ISO media file (MP4/MOV/3GP: top-level boxes, 'ftyp' first) whose top level has no 'moov'
     box: the index phones write last, so a recording or a copy cut off leaves the file without it."""
+    from .source import is_url, open_url, url_size_bytes
+
     try:
-        with open(path, "rb") as f:
-            size_total = os.fstat(f.fileno()).st_size
+        with (open_url(path) if is_url(path) else open(path, "rb")) as f:
+            size_total = url_size_bytes(path) if is_url(path) else os.fstat(f.fileno()).st_size
             pos, kinds = 0, []
             while pos + 8 <= size_total and len(kinds) < 1000:
                 f.seek(pos)
@@ -54,14 +56,22 @@ def _mp4_without_index(path: str) -> bool:
                     break
                 kinds.append(kind)
                 pos += size
-    except OSError:
+    except (OSError, AnalysisError):
         return False
     return bool(kinds) and kinds[0] == b"ftyp" and b"moov" not in kinds
 
 
 @contextmanager
 def open_container(path: str) -> Iterator[av.container.InputContainer]:
-    """Open `path` read-only with PyAV, mapping every failure to an `AnalysisError`."""
+    """Open `path` read-only with PyAV, mapping every failure to an `AnalysisError`. A URL
+    (`s3://`, `file://`: media.source) is read through fsspec's file object, streamed."""
+    from .source import is_url, open_url
+
+    if is_url(path):
+        with open_url(path) as fh:
+            with _open_av(path, fh) as container:
+                yield container
+        return
     if not os.path.exists(path):
         raise AnalysisError("not_found", f"{path}: no such file")
     if os.path.isdir(path):
@@ -73,8 +83,15 @@ def open_container(path: str) -> Iterator[av.container.InputContainer]:
         raise AnalysisError("unreadable", f"{path}: permission denied")
     if os.path.getsize(path) == 0:
         raise AnalysisError("not_media", f"{path}: the file is empty")
+    with _open_av(path, path) as container:
+        yield container
+
+
+@contextmanager
+def _open_av(path: str, source) -> Iterator[av.container.InputContainer]:
+    """PyAV on `source`: the path itself (FFmpeg's own file I/O) or a binary file object."""
     try:
-        container = av.open(path, mode="r", metadata_errors="ignore")
+        container = av.open(source, mode="r", metadata_errors="ignore")
     except PermissionError as exc:
         raise AnalysisError("unreadable", f"{path}: permission denied") from exc
     except (av.error.InvalidDataError, av.error.EOFError) as exc:
@@ -189,9 +206,15 @@ def probe_container(path: str, container: av.container.InputContainer, decoder_t
             raise AnalysisError("truncated", f"{path}: the audio stream has no sample rate or channels")
 
     return MediaInfo(
-        path=path, size_bytes=os.path.getsize(path), container=container.format.name,
+        path=path, size_bytes=_size_bytes(path), container=container.format.name,
         duration_s=duration_s, video=video, audio=audio,
     )
+
+
+def _size_bytes(path: str) -> int:
+    from .source import is_url, url_size_bytes
+
+    return url_size_bytes(path) if is_url(path) else os.path.getsize(path)
 
 
 def packet_end_s(packet: av.Packet) -> float:
