@@ -25,6 +25,7 @@ from ..model import Finding, Report
 CATCHES: dict[str, str] = {
     "face.missing": "no face on camera for a noticeable share or stretch of the scene",
     "face.eyes_hidden": "a face is seen but not its eyes (shadow, glasses, hair, turned away)",
+    "face.multiple": "another person's face is in the frame for much of the tape",
     "face.underexposed": "the face is too dark to read",
     "face.overexposed": "the face is too bright or burns out to white",
     "face.backlit": "a window or lamp behind you is much brighter than your face",
@@ -63,7 +64,8 @@ CATCHES: dict[str, str] = {
 
 # a few words for each problem: the summary table and the HTML timeline's lanes
 SHORT: dict[str, str] = {
-    "face.missing": "face not seen", "face.eyes_hidden": "eyes hidden", "face.underexposed": "face too dark",
+    "face.missing": "face not seen", "face.eyes_hidden": "eyes hidden",
+    "face.multiple": "a second face", "face.underexposed": "face too dark",
     "face.overexposed": "face too bright", "face.backlit": "backlit", "face.uneven_light": "uneven light",
     "face.too_small": "face small", "face.cropped": "face cut off", "face.off_center": "off centre",
     "image.blurry": "blurry", "image.noisy": "grainy", "image.color_cast": "colour tint",
