@@ -198,7 +198,7 @@ def _opt(name: str) -> dict:
     if o.kind is bool:
         kw["is_flag"] = True
     elif o.choices is not None:
-        kw["type"] = click.Choice(o.choices)
+        kw["type"] = click.Choice(o.choices() if callable(o.choices) else o.choices)
     elif o.kind is int:
         kw["type"] = int
     elif o.kind is float:

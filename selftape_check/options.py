@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 
 class OptionError(ValueError):
@@ -29,7 +29,7 @@ class Option:
     help: str
     lo: float | None = None  # inclusive bounds for numbers
     hi: float | None = None
-    choices: tuple[str, ...] | None = None
+    choices: "tuple[str, ...] | Callable[[], tuple[str, ...]] | None" = None
     flag: str | None = None  # the command line's spelling, when it differs from --name
 
     def check(self, value: Any, where: str = "") -> Any:
@@ -60,8 +60,9 @@ class Option:
         if self.kind is str:
             if not isinstance(value, str):
                 raise OptionError(self.name, f"{label} must be a string")
-            if self.choices is not None and value not in self.choices:
-                raise OptionError(self.name, f"{label} must be one of {', '.join(self.choices)}, not '{value}'")
+            choices = self.choices() if callable(self.choices) else self.choices  # profiles: read at call time
+            if choices is not None and value not in choices:
+                raise OptionError(self.name, f"{label}: unknown {self.name} '{value}' (known: {', '.join(choices)})")
             return value
         if self.kind is list:
             if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
@@ -97,7 +98,7 @@ OPTIONS: dict[str, Option] = {o.name: o for o in [
            "went unseen."),
     Option("disable", list, (), "Do not run this check (repeatable)."),
     Option("profile", str, None, "Also check the file against an upload target's published limits (size, format).",
-           choices=_profiles()),
+           choices=_profiles),
 ]}
 
 
