@@ -39,7 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 
-from selftape_check.testing import pink_noise, place_on_wall, room, write_tape  # noqa: E402
+from tests.synth import pink_noise, place_on_wall, room, write_tape  # noqa: E402
 
 
 def _real_dir() -> str:

@@ -35,7 +35,7 @@ import corpus  # noqa: E402
 
 from selftape_check import analyze  # noqa: E402
 from selftape_check.judge.settings import SETTINGS  # noqa: E402
-from selftape_check.testing import pink_noise  # noqa: E402
+from tests.synth import pink_noise  # noqa: E402
 
 ROOMS = (0.0, 0.6, 0.8, 1.1)
 FLOORS_DBFS = (-64, -54, -50, -46, -42)

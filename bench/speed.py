@@ -33,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CACHE = os.path.join(HERE, ".cache")
 sys.path.insert(0, os.path.dirname(HERE))
 
-from selftape_check.testing import pink_noise, place_on_wall, write_tape  # noqa: E402
+from tests.synth import pink_noise, place_on_wall, write_tape  # noqa: E402
 
 
 def subject() -> np.ndarray:

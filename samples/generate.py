@@ -15,9 +15,10 @@ import sys
 
 import numpy as np
 
-from selftape_check.testing import espeak, pink_noise, place_on_wall, scale_to_rms, write_tape
-
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))  # the tape writer lives with the tests, not in the wheel
+
+from tests.synth import espeak, pink_noise, place_on_wall, scale_to_rms, write_tape  # noqa: E402
 FPS = 25
 SECONDS = 5.0
 SIZE = (1280, 720)

@@ -9,7 +9,7 @@ import soundfile as sf
 from scipy import signal
 
 from selftape_check import analyze
-from selftape_check.testing import pink_noise
+from tests.synth import pink_noise
 
 from .conftest import real
 

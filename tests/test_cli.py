@@ -143,7 +143,7 @@ def test_strict_makes_warnings_fail(tmp_path):
     import numpy as np
     import soundfile as sf
 
-    from selftape_check.testing import sine
+    from tests.synth import sine
 
     x = sine(1000, 3.0, 48000, -2.0)  # a loud tone: speech loudness about -5 LUFS, too loud (warn)
     path = tmp_path / "loud.wav"
@@ -226,7 +226,7 @@ def test_fail_on_warn(tmp_path):
     import numpy as np
     import soundfile as sf
 
-    from selftape_check.testing import sine
+    from tests.synth import sine
 
     path = tmp_path / "loud.wav"
     x = sine(1000, 3.0, 48000, -2.0)

@@ -13,7 +13,7 @@ import pytest
 
 from selftape_check import analyze
 from selftape_check.judge.motion import periodic_brightness
-from selftape_check.testing import write_tape
+from tests.synth import write_tape
 
 from .conftest import REAL, SAMPLES
 

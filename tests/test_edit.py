@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 
 from selftape_check import analyze
-from selftape_check.testing import pink_noise, syllables
+from tests.synth import pink_noise, syllables
 
 SR = 48000
 

@@ -20,7 +20,7 @@ import soundfile as sf
 from click.testing import CliRunner
 
 from selftape_check import cli, runner
-from selftape_check.testing import sine
+from tests.synth import sine
 
 from .conftest import SAMPLES
 

@@ -45,7 +45,7 @@ def _voice_wav(path):
     """A 6 s sound-only take: syllable-like voice at -24 dBFS over a -70 dBFS room."""
     import soundfile as sf
 
-    from selftape_check.testing import pink_noise, syllables
+    from tests.synth import pink_noise, syllables
 
     sr = 48000
     x = syllables(6.0, sr, rms_dbfs=-24.0) + pink_noise(6.0, sr, -70.0)

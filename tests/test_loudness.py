@@ -7,7 +7,7 @@ import pytest
 import soundfile as sf
 
 from selftape_check import analyze
-from selftape_check.testing import sine
+from tests.synth import sine
 
 SR = 48000
 

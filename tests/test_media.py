@@ -13,7 +13,7 @@ from selftape_check.measure.faces import cascade
 from selftape_check.media.frames import SamplingSettings, plan_decode
 from selftape_check.media.probe import probe
 from selftape_check.report import report_to_dict
-from selftape_check.testing import place_on_wall, room, write_tape
+from tests.synth import place_on_wall, room, write_tape
 
 from .conftest import SAMPLES, load_rgb
 
@@ -201,7 +201,7 @@ def test_sound_is_laid_out_on_the_tapes_timeline(tmp_path):
     """Sound that starts 1 s after the picture (an edit, a screen recorder) plays 1 s late; 0.1 s of lost
     packets mid-phrase play as 0.1 s of silence; a recorder clock running 0.2 % fast adds nothing.
     Truth: a 5 s track with a voice from 1.0 to 4.0 s, on a 6 s picture."""
-    from selftape_check.testing import pink_noise, syllables
+    from tests.synth import pink_noise, syllables
 
     sr = 48000
     x = pink_noise(5.0, sr, -60.0)
@@ -307,7 +307,7 @@ def test_surround_sound_with_the_voice_on_the_centre_channel(tmp_path):
     # an editor's 5.1 export: the voice on the centre channel only. It plays from both speakers of a
     # stereo downmix, so it is neither silent nor one-sided; the header names the layout
     from selftape_check.report import render_text
-    from selftape_check.testing import syllables
+    from tests.synth import syllables
 
     voice = syllables(6.0, 48000, rms_dbfs=-24.0)
     six = np.zeros((len(voice), 6), dtype=np.float32)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from selftape_check import analyze
-from selftape_check.testing import place_on_wall, room, swaying, write_tape
+from tests.synth import place_on_wall, room, swaying, write_tape
 
 from .conftest import load_rgb
 from .test_audio_checks import SR, VOICES, check, voice, with_room_tone

@@ -45,3 +45,22 @@ def test_every_runtime_dependency_is_imported_by_a_run():
     missing = [n for n in names if MODULE_OF[n] not in loaded]
     assert not missing, f"declared for run time but never imported: {missing}"
     assert not {"librosa", "scipy", "pyloudnorm", "soundfile", "numba"} & loaded
+
+
+def test_the_wheel_ships_the_tool_and_its_models_not_the_test_tape_writer(tmp_path):
+    import zipfile
+
+    # the same build as the README's `pip install .` (isolated: setuptools comes from the index, as there)
+    # from a copy of the sources: a stale build/ of an older checkout must not speak for this one
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".*", "build", "*.egg-info", "__pycache__", "bench"))
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(src)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    (wheel,) = tmp_path.glob("selftape_check-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "selftape_check/cli.py" in names and "selftape_check/judge/settings.py" in names
+    assert any(n.startswith("selftape_check/models/") and n.endswith(".tflite") for n in names)
+    assert not [n for n in names if "testing" in n or n.startswith("tests/") or n.startswith("bench/")]

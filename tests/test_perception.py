@@ -12,7 +12,7 @@ import pytest
 
 from selftape_check import analyze
 from selftape_check.measure import faces, landmarks
-from selftape_check.testing import write_tape
+from tests.synth import write_tape
 
 from .conftest import ROOT, load_bench, load_rgb, real
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from selftape_check import analyze
-from selftape_check.testing import place_on_wall, room, write_tape
+from tests.synth import place_on_wall, room, write_tape
 
 from .conftest import load_bench, load_rgb
 
@@ -211,7 +211,7 @@ def test_no_face_in_an_empty_room(tmp_path):
 def _card_or_face(tmp_path, scene, name, no_face, speech):
     """10 s at 25 fps: the scene, with a title card (white text on black) over `no_face` (s), and a
     voice over `speech` (s)."""
-    from selftape_check.testing import pink_noise, syllables
+    from tests.synth import pink_noise, syllables
 
     base, _ = scene
     card = np.zeros_like(base, dtype=np.uint8)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from selftape_check.testing import pink_noise, sine, syllables, write_tape
+from tests.synth import pink_noise, sine, syllables, write_tape
 
 from .conftest import SAMPLES
 

@@ -68,7 +68,7 @@ def test_no_claim_about_what_was_not_checked(sample_texts, tmp_path):
 
     from selftape_check import analyze
     from selftape_check.report import render_text
-    from selftape_check.testing import pink_noise, syllables
+    from tests.synth import pink_noise, syllables
 
     texts, _ = sample_texts
     no_sound = texts["no_sound_take.mp4"]
@@ -202,7 +202,7 @@ def test_verbose_says_why_each_check_passed_or_was_skipped(tmp_path):
     import soundfile as sf
 
     from selftape_check.judge import CHECKS
-    from selftape_check.testing import syllables
+    from tests.synth import syllables
 
     path = tmp_path / "voice.wav"
     sf.write(path, syllables(5.0, 48000, rms_dbfs=-24.0).astype(np.float32), 48000)

@@ -15,7 +15,7 @@ from selftape_check import analyze
 from selftape_check.measure.faces import FaceTracker
 from selftape_check.media import probe
 from selftape_check.media.frames import SamplingSettings
-from selftape_check.testing import pink_noise, place_on_wall, room, swaying, write_tape
+from tests.synth import pink_noise, place_on_wall, room, swaying, write_tape
 
 from .conftest import SAMPLES
 

@@ -81,7 +81,7 @@ def test_one_voice_has_no_reader():
 def test_a_frozen_picture_is_not_a_listening_actor(tmp_path):
     """The picture freezes for 2.5 s while the actor goes on speaking: the still mouth of a frozen
     picture must not turn the actor's own voice into a 'reader'."""
-    from selftape_check.testing import write_tape
+    from tests.synth import write_tape
 
     corpus = load_bench("corpus")
     frames, fps, audio, n = corpus.clip_frames("video_talking_vr_face4_woman_bluebg.mp4", (960, 540))

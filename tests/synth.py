@@ -1,6 +1,7 @@
 """Make test tapes with known properties: signals, frames and an H.264/AAC writer (PyAV).
 
-Used by `samples/generate.py`, the tests and the benchmarks; not by the analysis itself.
+Used by `samples/generate.py`, the tests and the benchmarks; not by the analysis itself, so it lives here
+(out of the wheel): scripts outside tests/ put the project root on sys.path to import it.
 """
 
 from __future__ import annotations
