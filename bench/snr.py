@@ -31,7 +31,9 @@ sys.path.insert(0, os.path.dirname(HERE))
 import corpus  # noqa: E402
 import numpy as np  # noqa: E402
 
-from selftape_check.judge.metrics import active_speech_db, audio_metrics, energy_mean_db, snr_pauses  # noqa: E402
+from selftape_check.measure.speech import active_speech_db, snr_pauses  # noqa: E402
+from selftape_check.measure.summary import audio_summary  # noqa: E402
+from selftape_check.units import energy_mean_db  # noqa: E402
 from selftape_check.measure.audio import AudioMeter  # noqa: E402
 
 NOISES = corpus.NOISES + ["noise_babble_2m1f_english.wav"]
@@ -45,7 +47,7 @@ def series(x: np.ndarray):
 
 
 def measure(x: np.ndarray) -> dict:
-    return audio_metrics(series(x))
+    return audio_summary(series(x)).to_json()
 
 
 def continuous_voice(voice: str, seconds: float = 10.0) -> np.ndarray:
@@ -96,7 +98,7 @@ def main() -> int:
             for lv in args.levels:
                 n = n0 * level * 10 ** (-lv / 20)
                 mix = series(v + n)
-                got = audio_metrics(mix)["snr_db"]
+                got = audio_summary(mix).snr_db
                 err = float("nan") if got is None else got - lv
                 errors[lv].append(err)
                 exact, in_pauses = references(mix, series(n))

@@ -42,6 +42,7 @@ def analyze(
     import av
 
     from .judge import Thresholds, judge
+    from .measure.derive import derive
     from .measure.run import measure_container
     from .media.frames import SamplingSettings
     from .media.probe import open_container, probe_container
@@ -66,12 +67,15 @@ def analyze(
             sampling = SamplingSettings(thorough=thorough, fast=fast)
             media = probe_container(path, container, decoder_threads, every_frame=sampling.every_frame)
             measurements = measure_container(container, media, sampling, deadline, decoder_threads)
-        findings, metrics, skipped, who = judge(measurements, limits, checks, target)
+        # a frozen picture's still mouth is not a listening actor: the same limit as video.frozen's frames
+        derived = derive(measurements, still_mouth_diff=limits["video.frozen.diff"] * limits["video.frozen.still_factor"])
+        findings, skipped = judge(measurements, derived, limits, checks, target)
+        metrics = derived.summary.to_json()  # rounded here, at the report's edge
         extras = {}
         if pictures:
             from .report.moments import moments, timeline
 
-            extras = {"timeline": timeline(measurements, who, metrics.get("edit")),
+            extras = {"timeline": timeline(measurements, derived.voices, derived.slate),
                       "moments": moments(measurements, findings)}
     except AnalysisError as exc:
         return Report(path=path, size_bytes=size, status="error", error=ReportError(exc.type, exc.message),

@@ -221,6 +221,12 @@ class Report:
     moments: tuple[Moment, ...] = ()  # for the HTML report; not in the JSON
     other_audio: tuple[OtherTrack, ...] = ()  # audio tracks beside the one analyzed (JSON: media.audio)
 
+    def to_dict(self) -> dict:
+        """The report as the JSON document of one file (docs/report.schema.json), ready for `json.dumps`."""
+        from .report.json import report_to_dict
+
+        return report_to_dict(self)
+
     @property
     def verdict(self) -> Verdict | None:
         if self.status != "ok":

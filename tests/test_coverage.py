@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from selftape_check import analyze
-from selftape_check.judge.motion import periodic_brightness
+from selftape_check.measure.motion import periodic_brightness
 from tests.synth import write_tape
 
 from .conftest import REAL, SAMPLES

@@ -61,3 +61,17 @@ def test_the_comparison_can_fail():
     assert same(g, {"a": 0.673, "f": g["f"], "n": 125})
     assert same(g, {"a": 0.671, "f": [{"check": "face.underexposed", "severity": "warn"}], "n": 125})
     assert same(g, {"a": 0.671, "f": [], "n": 125}) and same(g, {"a": 0.671, "f": g["f"], "n": 124})
+
+
+def test_the_api_report_is_the_same_document_as_the_cli_json():
+    from selftape_check import api
+
+    from .golden.make import VOLATILE
+
+    doc = api.analyze(ROOT / "samples" / "dark_take.mp4").to_dict()
+    for k in VOLATILE:
+        doc.pop(k)
+    golden = json.loads((GOLDEN / "dark_take.default.json").read_text())
+    golden.pop("exit_code")
+    assert doc["findings"][0]["check"] == "face.underexposed"
+    assert not same(golden, json.loads(json.dumps(doc)))

@@ -98,12 +98,17 @@ def test_a_closed_stdout_stops_the_scan_quietly_with_141(tmp_path):
 def test_a_worker_killed_mid_scan_costs_one_retry_not_the_scan(tmp_path):
     """Old code: one SIGKILLed worker (the out-of-memory killer) ended the scan: BrokenProcessPool, exit 2."""
     folder = tape_folder(tmp_path, 6)
-    p = subprocess.Popen(cli_cmd(str(folder), "--jsonl", "--jobs", "2"), stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
-    lines = [p.stdout.readline()]
-    os.kill(children(p.pid)[0], signal.SIGKILL)
-    out, err = p.communicate(timeout=240)
-    lines += out.splitlines()
+    errors = tmp_path / "stderr.txt"
+    with open(errors, "w") as err_file:
+        p = subprocess.Popen(cli_cmd(str(folder), "--jsonl", "--jobs", "2"), stdout=subprocess.PIPE,
+                             stderr=err_file, text=True)
+        lines = [p.stdout.readline()]
+        os.kill(children(p.pid)[0], signal.SIGKILL)
+        # the rest through the same buffered reader (communicate() would read the pipe under it and lose
+        # whatever readline had already buffered: a report that came out with the first one)
+        lines += p.stdout.read().splitlines()
+        p.wait(timeout=240)
+    err = errors.read_text()
     reports = [json.loads(x) for x in lines if x.strip()]
     assert p.returncode == 0, err
     assert sorted(r["file"]["path"] for r in reports) == sorted(str(folder / f) for f in os.listdir(folder))

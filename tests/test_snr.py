@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(not __import__("os").path.isdir(corpus.REAL),
 
 
 def _read(voice: str, noise: str | None, snr_db: float) -> float | None:
-    from selftape_check.judge.metrics import audio_metrics
+    from selftape_check.measure.summary import audio_summary
 
     v = snr.continuous_voice(voice)
     if noise is None:
@@ -24,7 +24,7 @@ def _read(voice: str, noise: str | None, snr_db: float) -> float | None:
     else:
         n = np.resize(corpus._wav(noise), len(v))
         n = n / np.sqrt(np.mean(n ** 2)) * corpus.active_rms(v) * 10 ** (-snr_db / 20)
-    return audio_metrics(snr.series(v + n))["snr_db"]
+    return audio_summary(snr.series(v + n)).snr_db
 
 
 @pytest.mark.parametrize("voice", corpus.VOICES)

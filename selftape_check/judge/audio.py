@@ -11,13 +11,11 @@ from ..timeline import close_gaps, runs, time_ranges
 from .registry import Context, check
 
 
-def _hop_ranges(ctx: Context, mask: np.ndarray, *, min_s: float = 0.0, merge_s: float = 0.5):
+def _hop_ranges(ctx: Context, mask: np.ndarray, *, min_s: float = 0.0, merge_s: float | None = None):
     a = ctx.m.audio
     t = np.arange(len(mask)) * a.hop_s
+    merge_s = ctx.t["ranges.merge_s"] if merge_s is None else merge_s
     return time_ranges(t, mask, step_s=a.hop_s, min_duration_s=min_s, merge_gap_s=merge_s, end_s=a.duration_s)
-
-
-VOICED_TRACK_S = 1.0  # another audio track with this much detected speech holds the voice
 
 
 def _is_silent(ctx: Context) -> bool:
@@ -29,8 +27,8 @@ def _is_silent(ctx: Context) -> bool:
 def missing(ctx: Context) -> Iterator[Finding]:
     if ctx.m.media.audio is not None or ctx.m.media.video is None:
         return
-    yield Finding(
-        "audio.missing", "fail", "The file has no sound track.",
+    yield ctx.finding(
+        "fail", "The file has no sound track.",
         "Check the camera app records sound (microphone permission) and export with audio.",
     )
 
@@ -43,7 +41,7 @@ def silent(ctx: Context) -> Iterator[Finding]:
     message = ("The sound track is silent." if a.sample_peak_dbfs is None else
                f"The sound track is practically silent (peak {a.sample_peak_dbfs:.0f} dBFS).")
     advice = "Check the microphone is connected, unmuted and selected in the camera app; record a test first."
-    voiced = [o for o in ctx.m.other_audio if o.speech_s >= VOICED_TRACK_S and o.integrated_lufs is not None
+    voiced = [o for o in ctx.m.other_audio if o.speech_s >= ctx.t["audio.silent.voiced_track_s"] and o.integrated_lufs is not None
               and o.integrated_lufs >= ctx.t["audio.silent.lufs"]]
     if voiced and info is not None:
         where = ", ".join(f"track {o.track} ({o.integrated_lufs:.0f} LUFS)" for o in voiced)
@@ -51,15 +49,15 @@ def silent(ctx: Context) -> Iterator[Finding]:
                    f"the voice is on {where}.")
         advice = ("Players and casting sites play only the first sound track: export again with the track "
                   "that has your voice as the only one (or set it first in your editor).")
-    yield Finding(
-        "audio.silent", "fail", message, advice,
-        value=ctx.metrics["audio"]["integrated_lufs"], threshold=ctx.t["audio.silent.lufs"], unit="LUFS",
+    yield ctx.finding(
+        "fail", message, advice,
+        value=None if ctx.s.audio.integrated_lufs is None else round(ctx.s.audio.integrated_lufs, 2), threshold=ctx.t["audio.silent.lufs"], unit="LUFS",
     )
 
 
 def _voice_lufs(ctx: Context) -> float | None:
-    m = ctx.metrics["audio"]
-    return m["speech_lufs"] if m["speech_lufs"] is not None else m["integrated_lufs"]
+    s = ctx.s.audio
+    return s.speech_lufs if s.speech_lufs is not None else s.integrated_lufs
 
 
 @check("audio.too_quiet", needs="audio")
@@ -71,14 +69,14 @@ def too_quiet(ctx: Context) -> Iterator[Finding]:
     if level is None or level >= t["audio.too_quiet.warn_lufs"]:
         return
     severity = "fail" if level < t["audio.too_quiet.fail_lufs"] else "warn"
-    yield Finding(
-        "audio.too_quiet", severity,
+    yield ctx.finding(
+        severity,
         f"Your voice is too quiet ({level:.1f} LUFS; aim for about -20 to -16).",
         "Bring the microphone closer (an external or lavalier mic on you), speak at performance level, "
         "or raise the input gain.",
         value=round(level, 2), threshold=t["audio.too_quiet.warn_lufs"], unit="LUFS (speech)",
         ranges=tuple(_hop_ranges(ctx, ctx.m.audio.speech & (ctx.m.audio.momentary_lufs <
-                                                             t["audio.too_quiet.warn_lufs"]), min_s=2.0)),
+                                                             t["audio.too_quiet.warn_lufs"]), min_s=t["audio.too_quiet.min_s"])),
     )
 
 
@@ -91,12 +89,13 @@ def too_loud(ctx: Context) -> Iterator[Finding]:
     if level is None or level <= t["audio.too_loud.warn_lufs"]:
         return
     a = ctx.m.audio
-    yield Finding(
-        "audio.too_loud", "warn",
+    yield ctx.finding(
+        "warn",
         f"The sound is too loud ({level:.1f} LUFS; aim for about -20 to -16).",
         "Lower the input gain or move the microphone a little further away; don't boost it in editing.",
         value=round(level, 2), threshold=t["audio.too_loud.warn_lufs"], unit="LUFS (speech)",
-        ranges=tuple(_hop_ranges(ctx, a.speech & (a.momentary_lufs > t["audio.too_loud.warn_lufs"]), min_s=1.0)),
+        ranges=tuple(_hop_ranges(ctx, a.speech & (a.momentary_lufs > t["audio.too_loud.warn_lufs"]),
+                                 min_s=t["audio.too_loud.min_s"])),
     )
 
 
@@ -111,14 +110,15 @@ def clipping(ctx: Context) -> Iterator[Finding]:
     speech_hops = max(1, int(a.speech.sum()))
     share = float((clipped & a.speech).sum() / speech_hops)
     severity = "fail" if share > t["audio.clipping.fail_share"] else "warn"
-    yield Finding(
-        "audio.clipping", severity,
-        f"The sound distorts (clips) {events} times" + (f", on {share * 100:.0f}% of the speech." if share >= 0.01
+    yield ctx.finding(
+        severity,
+        f"The sound distorts (clips) {events} times" + (f", on {share * 100:.0f}% of the speech." if round(share * 100) >= 1
                                                        else "."),
         "Lower the microphone's input gain (or turn off auto-gain and set it so your loudest line peaks "
         "around -6 dB), or move the mic back a little.",
         value=round(share, 4), threshold=t["audio.clipping.fail_share"], unit="share of speech clipped",
-        ranges=tuple(_hop_ranges(ctx, close_gaps(clipped, int(0.5 / a.hop_s)), merge_s=1.0)),
+        ranges=tuple(_hop_ranges(ctx, close_gaps(clipped, int(t["audio.clipping.merge_s"] / a.hop_s)),
+                                 merge_s=t["ranges.shown_gap_s"])),
     )
 
 
@@ -127,15 +127,15 @@ def noisy(ctx: Context) -> Iterator[Finding]:
     if _is_silent(ctx):
         return
     t = ctx.t
-    snr = ctx.metrics["audio"]["snr_db"]
+    snr = ctx.s.audio.snr_db
     if snr is None or snr >= t["audio.noisy.warn_snr_db"]:
         return
     severity = "fail" if snr < t["audio.noisy.fail_snr_db"] else "warn"
-    floor = ctx.metrics["audio"]["noise_floor_dbfs"]
-    yield Finding(
-        "audio.noisy", severity,
-        "Background noise is high: " + (f"your voice is only {snr:.0f} dB above it" if snr >= 0.5 else
-                                        "it is as loud as your voice" if snr > -0.5 else
+    floor = ctx.s.audio.noise_floor_dbfs
+    yield ctx.finding(
+        severity,
+        "Background noise is high: " + (f"your voice is only {snr:.0f} dB above it" if round(snr) > 0 else
+                                        "it is as loud as your voice" if round(snr) == 0 else
                                         f"it is {-snr:.0f} dB louder than your voice")
         + (f" (noise floor {floor:.0f} dBFS)." if floor is not None else "."),
         "Record in a quiet room: turn off fans, AC and the fridge, close windows; put the mic closer to you.",
@@ -148,7 +148,8 @@ def channel_imbalance(ctx: Context) -> Iterator[Finding]:
     a, t = ctx.m.audio, ctx.t
     if a.channels < 2 or _is_silent(ctx):
         return
-    sel = a.speech if a.speech.sum() * a.hop_s >= 1.0 else a.rms_dbfs > np.percentile(a.rms_dbfs, 50)
+    sel = a.speech if a.speech.sum() * a.hop_s >= t["audio.channel_imbalance.min_speech_s"] \
+        else a.rms_dbfs > np.median(a.rms_dbfs)  # without speech: the louder half of the tape
     if not sel.any():
         return
     levels = [10 * np.log10(np.mean(10 ** (a.channel_rms_dbfs[sel, c] / 10))) for c in range(a.channels)]
@@ -156,12 +157,12 @@ def channel_imbalance(ctx: Context) -> Iterator[Finding]:
     if diff < t["audio.channel_imbalance.db"]:
         return
     quiet = "left" if levels[0] < levels[1] else "right"
-    dead = min(levels) < -80
-    yield Finding(
-        "audio.channel_imbalance", "warn",
+    dead = min(levels) < t["audio.channel_imbalance.dead_dbfs"]
+    yield ctx.finding(
+        "warn",
         f"The {quiet} channel is {'silent' if dead else f'{diff:.0f} dB quieter'}: the voice plays in one ear.",
         "Record or export as mono (or 'dual mono') when using a single microphone.",
-        value=round(min(diff, 120.0), 1), threshold=t["audio.channel_imbalance.db"], unit="dB between channels",
+        value=round(min(diff, t["audio.channel_imbalance.max_db"]), 1), threshold=t["audio.channel_imbalance.db"], unit="dB between channels",
     )
 
 
@@ -175,25 +176,26 @@ def dropouts(ctx: Context) -> Iterator[Finding]:
     a, t = ctx.m.audio, ctx.t
     if _is_silent(ctx):
         return
-    zero = a.digital_zero_ratio >= 0.9
-    live = ~zero & (a.rms_dbfs > -70)
+    zero = a.digital_zero_ratio >= t["audio.dropouts.zero_ratio"]
+    live = ~zero & (a.rms_dbfs > t["audio.dropouts.live_dbfs"])
     idx_live = np.flatnonzero(live)
     if idx_live.size == 0:
         return
     first, last = idx_live[0], idx_live[-1]
-    min_s, max_s = t["audio.dropouts.min_s"], 3.0
+    min_s, max_s = t["audio.dropouts.min_s"], t["audio.dropouts.max_s"]
+    k = int(t["audio.dropouts.edge_hops"])
 
     def inside(s: int, e: int) -> bool:  # not leading / trailing silence, and gap-sized
         return first < s and e <= last and min_s <= (e - s) * a.hop_s <= max_s
 
-    floor = ctx.metrics["audio"].get("noise_floor_dbfs")
+    floor = ctx.s.audio.noise_floor_dbfs
     edge = None if floor is None else floor + t["audio.dropouts.cut_edge_over_floor_db"]
 
     def before(s: int) -> float:  # the level just before a run (`inside` keeps s >= 1)
-        return float(a.rms_dbfs[max(0, s - 2):s].max())
+        return float(a.rms_dbfs[max(0, s - k):s].max())
 
     def after(e: int) -> float:  # the level just after a run (`inside` keeps e before the end)
-        return float(a.rms_dbfs[e:e + 2].max())
+        return float(a.rms_dbfs[e:e + k].max())
 
     # digital silence that cuts sound off: not a noise gate (or an app's noise suppression) shutting the
     # room out, which closes only once the sound has faded to the floor, nor a splice in a pause. Where
@@ -205,7 +207,8 @@ def dropouts(ctx: Context) -> Iterator[Finding]:
         cut_off = min(edge, voice_db - t["audio.dropouts.cut_edge_over_floor_db"])
     taken = [(s, e) for s, e in runs(zero) if inside(s, e) and (cut_off is None or before(s) >= cut_off)]
     if floor is not None:
-        quiet = zero | (a.rms_dbfs <= min(floor - t["audio.dropouts.cut_below_floor_db"], -60.0))
+        quiet = zero | (a.rms_dbfs <= min(floor - t["audio.dropouts.cut_below_floor_db"],
+                                               t["audio.dropouts.near_silence_dbfs"]))
         for s, e in runs(quiet):
             if not inside(s, e) or any(s < te and ts < e for ts, te in taken):
                 continue
@@ -215,8 +218,8 @@ def dropouts(ctx: Context) -> Iterator[Finding]:
     gaps = [(round(s * a.hop_s, 2), round(e * a.hop_s, 2)) for s, e in sorted(taken)]
     if not gaps:
         return
-    yield Finding(
-        "audio.dropouts", "warn",
+    yield ctx.finding(
+        "warn",
         f"The sound drops out {len(gaps)} time{'s' if len(gaps) > 1 else ''} (gaps of silence cutting into the "
         "sound).",
         "Check the wireless mic's range and battery, or the cable; record again if a line is cut.",
@@ -226,33 +229,33 @@ def dropouts(ctx: Context) -> Iterator[Finding]:
 
 @check("audio.hum", needs="audio")
 def hum(ctx: Context) -> Iterator[Finding]:
-    m, t = ctx.metrics["audio"], ctx.t
-    if m.get("hum_ratio_db") is None or m.get("hum_level_dbfs") is None or _is_silent(ctx):
+    s, t = ctx.s.audio, ctx.t
+    if s.hum_ratio_db is None or s.hum_level_dbfs is None or _is_silent(ctx):
         return
-    if m["hum_ratio_db"] < t["audio.hum.ratio_db"] or m["hum_level_dbfs"] < t["audio.hum.level_dbfs"]:
+    if s.hum_ratio_db < t["audio.hum.ratio_db"] or s.hum_level_dbfs < t["audio.hum.level_dbfs"]:
         return
-    yield Finding(
-        "audio.hum", "warn",
-        f"There is a {m['hum_mains_hz']} Hz mains hum under the sound ({m['hum_level_dbfs']:.0f} dBFS).",
+    yield ctx.finding(
+        "warn",
+        f"There is a {s.hum_mains_hz} Hz mains hum under the sound ({s.hum_level_dbfs:.0f} dBFS).",
         "Plug the mic or interface into a different socket, away from dimmers and chargers; use a "
         "battery-powered recorder or the phone's own mic; keep audio cables away from power cables.",
-        value=m["hum_ratio_db"], threshold=t["audio.hum.ratio_db"], unit="dB line over neighbourhood",
+        value=round(s.hum_ratio_db, 1), threshold=t["audio.hum.ratio_db"], unit="dB line over neighbourhood",
     )
 
 
 @check("audio.echo", needs="audio")
 def echo(ctx: Context) -> Iterator[Finding]:
-    m, t = ctx.metrics["audio"], ctx.t
-    rt60 = m.get("reverb_s")
+    t = ctx.t
+    rt60 = ctx.s.audio.reverb_s
     if rt60 is None:
         return
     limit = t["audio.echo.rt60_s"]
     if rt60 < limit:
         return
-    yield Finding(
-        "audio.echo", "warn",
+    yield ctx.finding(
+        "warn",
         "The room echoes: your voice rings on after each phrase.",
         "Record in a smaller, furnished room (sofa, curtains, rugs), hang blankets out of shot, and put "
         "the mic closer to you.",
-        value=rt60, threshold=limit, unit="s decay-rate reverberation estimate",
+        value=round(rt60, 2), threshold=limit, unit="s decay-rate reverberation estimate",
     )

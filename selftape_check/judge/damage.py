@@ -19,7 +19,7 @@ INDEXED_CONTAINERS = ("mp4", "mov", "matroska", "webm")  # formats whose duratio
 @check("file.damaged", needs="media")
 def damaged(ctx: Context) -> Iterator[Finding]:
     m = ctx.m
-    yield from _missing_end(m.media.container, m.media.duration_s, m.data_end_s, ctx.t["file.damaged.missing_end_s"])
+    yield from _missing_end(ctx, m.media.container, m.media.duration_s, m.data_end_s)
     v = m.video
     bad_frames = int(v.frame_corrupt.sum()) if v is not None else 0
     bad_video_packets, bad_audio = m.bad_video_packets, m.bad_audio_packets
@@ -34,11 +34,11 @@ def damaged(ctx: Context) -> Iterator[Finding]:
         parts.append(f"{bad_audio} pieces of the sound were damaged")
     ranges: list[tuple[float, float]] = []
     if v is not None and bad_frames:
-        step = 1.0 / (m.media.video.fps or 30.0)
+        step = 1.0 / (m.media.video.fps or ctx.t["picture.default_fps"])
         ranges = merge_ranges([(round(float(t), 2), round(float(t) + step, 2))
                                for t in v.frame_t_s[np.flatnonzero(v.frame_corrupt)]], gap_s=1.0)
-    yield Finding(
-        "file.damaged", "warn",
+    yield ctx.finding(
+        "warn",
         "The file is damaged in places: " + "; ".join(parts) + " (the player hides it as smears, blocks or "
         "clicks, and an upload may glitch or be refused).",
         "Export or copy the take again from the original on the phone or camera (not a messenger copy), "
@@ -48,16 +48,16 @@ def damaged(ctx: Context) -> Iterator[Finding]:
     )
 
 
-def _missing_end(container: str, duration_s: float, data_end_s: float | None, min_s: float) -> Iterator[Finding]:
+def _missing_end(ctx: Context, container: str, duration_s: float, data_end_s: float | None) -> Iterator[Finding]:
     """The index states a duration (MP4/MOV/Matroska), but the packets stop more than `min_s` (and 2 %
     of the tape) before it."""
     if data_end_s is None or not duration_s or not any(c in container for c in INDEXED_CONTAINERS):
         return
     missing = duration_s - data_end_s
-    if missing <= max(min_s, 0.02 * duration_s):
+    if missing <= max(ctx.t["file.damaged.missing_end_s"], ctx.t["file.damaged.missing_end_share"] * duration_s):
         return
-    yield Finding(
-        "file.damaged", "fail",
+    yield ctx.finding(
+        "fail",
         f"The file is cut off: its data stops at {format_time(data_end_s)} of the {format_time(duration_s)} it "
         f"should last, so the rest of the take is missing (players stop or freeze there).",
         "The recording or the copy was interrupted: copy or export the take again from the original "

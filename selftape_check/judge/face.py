@@ -6,21 +6,15 @@ from typing import Iterator
 
 import numpy as np
 
+from ..measure.framing import EYE_LINE, backlight_ratio, face_boxes
 from ..model import Finding
 from ..timeline import sampled_ranges, total_s
-from .edit import speech_span_s
-from .metrics import EYE_LINE, backlight_ratio, face_boxes
 from .registry import Context, check
 
-SHOWN_GAP_S = 1.0  # a finding fired by its share shows where the face is missing for 1 s or more
-SCENE_MARGIN_S = 1.0  # the scene runs from a beat before the first line to a beat after the last
-# A picture this dark where no face is found is called too dark (not empty): the landmark detector finds a
-# face down to about a fifth of normal exposure (a frame mean of 0.08 is a well-exposed 0.4 at gain 0.2)
-DARK_FRAME_LUMA = 0.08
 
-
-def _ranges(ctx: Context, mask: np.ndarray, min_s: float = 2.0) -> list[tuple[float, float]]:
+def _ranges(ctx: Context, mask: np.ndarray, min_s: float | None = None) -> list[tuple[float, float]]:
     v = ctx.m.video
+    min_s = ctx.t["face.ranges.min_s"] if min_s is None else min_s
     return sampled_ranges(v.t_s, mask, v.coverage_interval_s, ctx.m.media.duration_s, min_s)
 
 
@@ -43,14 +37,14 @@ def _scene(ctx: Context) -> np.ndarray | None:
     """Coverage frames from a beat before the first line to a beat after the last, or None (the whole
     tape) without speech. Before and after the lines an actor may show a title card, walk into frame
     or reach for the phone: time that edit.dead_air judges, not the face checks."""
-    if ctx.m.audio is None:
+    e = ctx.s.edit
+    if e is None or e.first_line_s is None:
         return None
-    span = speech_span_s(ctx)
-    if span is None:
-        return None
+    span = (e.first_line_s, e.last_line_end_s)
     t = ctx.m.video.t_s
-    scene = (t >= span[0] - SCENE_MARGIN_S) & (t <= span[1] + SCENE_MARGIN_S)
-    return scene if scene.sum() >= 3 and not scene.all() else None
+    margin = ctx.t["scene.margin_s"]
+    scene = (t >= span[0] - margin) & (t <= span[1] + margin)
+    return scene if scene.sum() >= ctx.t["scene.min_frames"] and not scene.all() else None
 
 
 @check("face.missing", needs="video")
@@ -66,16 +60,16 @@ def face_missing(ctx: Context) -> Iterator[Finding]:
     if ratio >= t["face.missing.warn_ratio"] and not ranges:
         return
     severity = "fail" if ratio < t["face.missing.fail_ratio"] else "warn"
-    dark = float(np.median(v.frame_luma_mean[missing])) < DARK_FRAME_LUMA if missing.any() else False
+    dark = float(np.median(v.frame_luma_mean[missing])) < t["face.underexposed.dark_frame_luma"] if missing.any() else False
     of = "the tape" if scene is None else "the scene (from your first line to your last)"
     message = (f"The picture is too dark to find a face in {_pct(1 - ratio)} of {of}." if dark else
                f"No face is visible for {_pct(1 - ratio)} of {of}.")
-    yield Finding(
-        "face.missing", severity, message,
+    yield ctx.finding(
+        severity, message,
         "Face the camera and stay in frame; light your face so it reads clearly." if dark else
         "Stay in frame, facing the camera (a slight three-quarter angle is fine).",
         value=round(ratio, 3), threshold=t["face.missing.warn_ratio"], unit="share of frames with a face",
-        ranges=tuple(ranges or _ranges(ctx, missing, min_s=SHOWN_GAP_S)),
+        ranges=tuple(ranges or _ranges(ctx, missing, min_s=t["ranges.shown_gap_s"])),
     )
 
 
@@ -83,14 +77,14 @@ def face_missing(ctx: Context) -> Iterator[Finding]:
 def eyes_hidden(ctx: Context) -> Iterator[Finding]:
     v, t = ctx.m.video, ctx.t
     found = v.face_found
-    if found.sum() < 3:
+    if found.sum() < t["ranges.min_searched_frames"]:
         return
     hidden = found & ~v.eyes_found
     share = _share(hidden, found)
     if share <= t["face.eyes_hidden.ratio"]:
         return
-    yield Finding(
-        "face.eyes_hidden", "warn",
+    yield ctx.finding(
+        "warn",
         f"Your eyes can't be made out in {_pct(share)} of the shots where your face is visible.",
         "Light your eyes from the front (no deep shadows from a ceiling light), take off sunglasses or "
         "tinted glasses, keep hair off your face and look near the lens.",
@@ -113,8 +107,8 @@ def underexposed(ctx: Context) -> Iterator[Finding]:
     if share < t["face.min_share"] and total_s(_ranges(ctx, dark, min_s)) < min_s:
         return
     severity = "fail" if median < t["face.underexposed.fail_luma"] else "warn"
-    yield Finding(
-        "face.underexposed", severity,
+    yield ctx.finding(
+        severity,
         f"Your face is too dark for {_pct(share)} of the tape (face brightness {median:.2f}).",
         "Put a soft light in front of you, slightly above eye level (a window in front of you, a ring "
         "light or a lamp with a white shade).",
@@ -133,11 +127,12 @@ def overexposed(ctx: Context) -> Iterator[Finding]:
     bright = found & (np.nan_to_num(v.face_luma_mean) > t["face.overexposed.warn_luma"])
     hot = clipped | bright
     share = _share(hot, found)
-    if share < t["face.min_share"] and total_s(_ranges(ctx, hot, 5.0)) < 5.0:
+    min_s = t["face.overexposed.min_s"]
+    if share < t["face.min_share"] and total_s(_ranges(ctx, hot, min_s)) < min_s:
         return
     clip = float(np.nanmedian(v.face_clipped_ratio[hot]))
-    yield Finding(
-        "face.overexposed", "warn",
+    yield ctx.finding(
+        "warn",
         f"Your face is too bright or its highlights burn out for {_pct(share)} of the tape "
         f"({_pct(clip)} of the face clipped).",
         "Move the light further away or diffuse it (bounce it off a wall, add a sheet); lock the "
@@ -159,8 +154,8 @@ def backlit(ctx: Context) -> Iterator[Finding]:
     if share < t["face.min_share"]:
         return
     value = float(np.median(ratio[lit]))
-    yield Finding(
-        "face.backlit", "warn",
+    yield ctx.finding(
+        "warn",
         f"The background is {value:.1f}x brighter than your face: you are backlit.",
         "Don't stand with a window or lamp behind you: face the window, or close the curtain behind "
         "you and add a light in front.",
@@ -180,8 +175,8 @@ def uneven_light(ctx: Context) -> Iterator[Finding]:
     if share < t["face.min_share"]:
         return
     value = float(np.median(v.face_lr_ratio_db[uneven]))
-    yield Finding(
-        "face.uneven_light", "warn",
+    yield ctx.finding(
+        "warn",
         f"One side of your face is much darker than the other ({value:.1f} dB).",
         "Light from the front, or add a second light (or a white board) on the darker side.",
         value=round(value, 2), threshold=t["face.uneven_light.warn_db"], unit="dB between face halves",
@@ -193,14 +188,14 @@ def uneven_light(ctx: Context) -> Iterator[Finding]:
 def too_small(ctx: Context) -> Iterator[Finding]:
     t = ctx.t
     idx, b = face_boxes(ctx.m.video)
-    if len(idx) < 2:
+    if len(idx) < t["ranges.min_face_frames"]:
         return
     small_rows = b[:, 3] < t["face.too_small.height"]
     if small_rows.mean() < t["face.min_share"]:
         return
     value = float(np.median(b[:, 3]))
-    yield Finding(
-        "face.too_small", "warn",
+    yield ctx.finding(
+        "warn",
         f"You are framed too wide: your face fills only {_pct(value)} of the frame height.",
         "Move the camera closer (or step towards it): frame from mid-chest to just above your head.",
         value=round(value, 3), threshold=t["face.too_small.height"], unit="face height / frame height",
@@ -212,7 +207,7 @@ def too_small(ctx: Context) -> Iterator[Finding]:
 def cropped(ctx: Context) -> Iterator[Finding]:
     t = ctx.t
     idx, b = face_boxes(ctx.m.video)
-    if len(idx) < 2:
+    if len(idx) < t["ranges.min_face_frames"]:
         return
     e = t["face.cropped.edge"]
     touching = (b[:, 0] < e) | (b[:, 1] < e) | (b[:, 0] + b[:, 2] > 1 - e) | (b[:, 1] + b[:, 3] > 1 - e)
@@ -222,8 +217,8 @@ def cropped(ctx: Context) -> Iterator[Finding]:
         return
     value = float(np.median(b[:, 3]))
     what = "framed too tight" if tight.mean() >= touching.mean() else "cut off by the edge of the frame"
-    yield Finding(
-        "face.cropped", "warn",
+    yield ctx.finding(
+        "warn",
         f"Your face is {what}.",
         "Move the camera back a little: leave a little space above your head and frame to mid-chest.",
         value=round(value, 3), threshold=t["face.cropped.height"], unit="face height / frame height",
@@ -235,7 +230,7 @@ def cropped(ctx: Context) -> Iterator[Finding]:
 def off_center(ctx: Context) -> Iterator[Finding]:
     t = ctx.t
     idx, b = face_boxes(ctx.m.video)
-    if len(idx) < 2:
+    if len(idx) < t["ranges.min_face_frames"]:
         return
     cx = b[:, 0] + b[:, 2] / 2
     eyes = b[:, 1] + EYE_LINE * b[:, 3]
@@ -251,8 +246,8 @@ def off_center(ctx: Context) -> Iterator[Finding]:
         value, thr, unit = float(np.median(eyes)), t["face.off_center.eyes_hi"], "eye line / frame height"
         msg = "Your eyes are too low in the frame (too much space above your head)." if np.median(eyes) > 0.5 \
             else "Your eyes are too close to the top of the frame."
-    yield Finding(
-        "face.off_center", "warn", msg,
+    yield ctx.finding(
+        "warn", msg,
         "Centre yourself and put your eyes about a third of the way down the frame.",
         value=round(value, 3), threshold=thr, unit=unit, ranges=_box_ranges(ctx, idx, bad),
     )
@@ -267,14 +262,14 @@ def multiple(ctx: Context) -> Iterator[Finding]:
     if len(v.other_face_ratio) != len(found):
         return
     searched = found & np.isfinite(v.other_face_ratio)  # faces of every size are counted on some frames
-    if searched.sum() < 3:
+    if searched.sum() < t["ranges.min_searched_frames"]:
         return
     two = searched & (np.nan_to_num(v.other_face_ratio) >= t["face.multiple.min_height"])
     share = _share(two, searched)
     if share < t["face.multiple.share"]:
         return
-    yield Finding(
-        "face.multiple", "info",
+    yield ctx.finding(
+        "info",
         f"Another face is in frame beside yours in {_pct(share)} of the shots. Your checks follow your face "
         "(the largest, most central one).",
         "Casting expects you alone in frame: keep the reader off camera and take down photos or posters "

@@ -23,8 +23,8 @@ def reader_louder(ctx: Context) -> Iterator[Finding]:
     severity = "fail" if diff > t["audio.reader_louder.fail_db"] else "warn"
     # a line cut by a breath is one line: turns less than a second apart are shown together
     ranges = merge_ranges([(x.start_s, x.end_s) for x in voices.turns if x.speaker == "reader"], gap_s=1.0)
-    yield Finding(
-        "audio.reader_louder", severity,
+    yield ctx.finding(
+        severity,
         f"The reader is {diff:.1f} dB louder than you ({voices.reader_lufs:.1f} vs {voices.actor_lufs:.1f} LUFS): "
         "casting hears the reader's lines over your performance.",
         "Have the reader stand behind the camera a few steps further away and speak softer than you; put the "

@@ -16,6 +16,7 @@ import html
 import struct
 from typing import Sequence
 
+from ..judge.settings import SETTINGS
 from ..model import Finding, Report
 from . import plain
 from .json import display_path
@@ -150,7 +151,7 @@ def _face_track(r: Report, scale: _Scale) -> str:
     end = min(scale.duration, times[-1] + step)
     y = lambda v: 4 + 92 * (1 - min(max(v, 0.0), 1.0))  # noqa: E731  (viewBox 0-100 high)
     parts = []
-    for level in (0.25, 0.85):
+    for level in (SETTINGS["face.underexposed.warn_luma"].default, SETTINGS["face.overexposed.warn_luma"].default):
         parts.append(f'<line x1="0" x2="{CHART_W}" y1="{y(level):.1f}" y2="{y(level):.1f}" stroke="#aaa" '
                      'stroke-dasharray="6 6" vector-effect="non-scaling-stroke"/>')
     segs: list[list[str]] = []
@@ -184,13 +185,14 @@ def _face_track(r: Report, scale: _Scale) -> str:
 
 
 def _sound_track(r: Report, scale: _Scale) -> str:
-    """Loudness (LUFS, -60..0) over the tape, ticks where speech was found; dashed: -16 and -30 LUFS."""
+    """Loudness (LUFS, -60..0) over the tape, ticks where speech was found; dashed: the comfortable range
+    for a voice (`audio.guide.voice_max_lufs` down to `audio.too_quiet.warn_lufs`)."""
     tl = r.timeline
     if tl is None or not tl.audio_t_s:
         return ""
     y = lambda v: 4 + 92 * min(max(-v / 60.0, 0.0), 1.0)  # noqa: E731
     parts = []
-    for level in (-16, -30):
+    for level in (SETTINGS["audio.guide.voice_max_lufs"].default, SETTINGS["audio.too_quiet.warn_lufs"].default):
         parts.append(f'<line x1="0" x2="{CHART_W}" y1="{y(level):.1f}" y2="{y(level):.1f}" stroke="#aaa" '
                      'stroke-dasharray="6 6" vector-effect="non-scaling-stroke"/>')
     times = list(tl.audio_t_s)

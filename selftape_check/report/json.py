@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from ..judge.metrics import empty_metrics
+from ..measure.summary import empty_metrics
 from ..model import Report
 
 SCHEMA_VERSION = 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..judge.metrics import backlight_ratio
+from ..measure.framing import backlight_ratio
+from ..measure.slate import Slate
 from ..measure.voices import Voices
 from ..model import Finding, Measurements, Moment, Timeline
 
@@ -81,9 +82,9 @@ def _thin(n: int) -> np.ndarray:
     return np.linspace(0, n, min(n, MAX_POINTS) + 1).astype(int)
 
 
-def timeline(m: Measurements, voices: Voices | None = None, edit: dict | None = None) -> Timeline:
+def timeline(m: Measurements, voices: Voices | None = None, found: Slate | None = None) -> Timeline:
     """The series for the HTML charts; with `voices` (measure.voices) each speech turn marked as the
-    actor's or the reader's when a reader was found, and the slate from `edit` (metrics.edit)."""
+    actor's or the reader's when a reader was found, and the slate (measure.slate)."""
     vt, fl, at, lufs, sp = (), (), (), (), ()
     if m.video is not None and len(m.video.t_s):
         v = m.video
@@ -101,8 +102,6 @@ def timeline(m: Measurements, voices: Voices | None = None, edit: dict | None = 
     turns: tuple[tuple[float, float, str], ...] = ()
     if voices is not None and voices.reader_lufs is not None:
         turns = tuple((t.start_s, t.end_s, t.speaker) for t in voices.turns if t.speaker in ("actor", "reader"))
-    slate = None
-    if edit and edit.get("slate_start_s") is not None and edit.get("slate_end_s") is not None:
-        slate = (float(edit["slate_start_s"]), float(edit["slate_end_s"]))
+    slate = (found.start_s, found.end_s) if found is not None else None
     return Timeline(video_t_s=vt, face_luma=fl, audio_t_s=at, loudness_lufs=lufs, speech=sp, turns=turns,
                     slate=slate)
