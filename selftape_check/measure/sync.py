@@ -122,3 +122,188 @@ def mouth_series(path: str, max_s: float | None = None, start_s: float = 0.0, ke
     decode_s = time.perf_counter() - t_dec - cost
     return MouthSeries(np.array(ts), np.array(ops), audio, AUDIO_SR, a0 - v0, cost, decode_s,
                        np.array(lips) if keep_lips else None)
+
+
+# --------------------------------------------------------------------------- the offset
+GRID_S = 0.01  # both signals are compared on a 100 Hz grid
+BAND_HZ = (1.0, 8.0)  # syllable-rate band: below, drifts of posture and level; above, frame-rate noise
+SPEECH_HZ = (300.0, 4000.0)  # the audio's spectral flux is taken in this band
+WIN_S = 0.032
+MAX_LAG_S = 0.6  # lags searched: +-600 ms (an upload 400 ms off is found inside)
+MAX_GAP_FRAMES = 3  # a face lost this many frames or fewer is interpolated over; longer: left out
+MIN_RUN_S = 2.0  # stretches with a face shorter than this are not used
+BLOCK_S = 2.0  # the bootstrap resamples blocks of this length
+BOOTSTRAP = 200
+AGREE_S = 0.04  # a bootstrap peak within this of the measured lag agrees
+VISUAL_LEAD_S = 0.0  # placeholder, measured below
+MIN_CONFIDENCE = 0.8
+MIN_PEAK = 0.15
+MIN_EVENTS = 12
+EDGE_S = 0.05  # a peak this close to the end of the lags searched may be beyond it
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    offset_s: float | None  # > 0: the sound is late (after the picture); None: not confident
+    confidence: float  # share of bootstrap resamples whose peak lag agrees with the measured one (0-1)
+    events: int  # mouth openings (opening-velocity peaks) in the analysed stretch
+    reason: str | None  # why offset_s is None
+    lag_s: float | None = None  # the raw peak lag before the visual lead is taken off
+    peak: float = 0.0  # the correlation at the peak
+
+
+def _bandpass(x: np.ndarray, lo: float, hi: float, fs: float) -> np.ndarray:
+    x = x - x.mean()
+    n = 1 << int(np.ceil(np.log2(max(2, len(x) * 2))))
+    f = np.fft.rfftfreq(n, 1 / fs)
+    spec = np.fft.rfft(x * np.hanning(len(x)) ** 0.0, n)
+    # smooth band edges (raised cosine over 0.5 Hz) to keep the filter's ringing short
+    g = np.clip((f - lo + 0.5) / 1.0, 0, 1) * np.clip((hi + 0.5 - f) / 1.0, 0, 1)
+    return np.fft.irfft(spec * g, n)[: len(x)]
+
+
+def audio_onsets(audio: np.ndarray, sr: int, start_s: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """(times, onset strength): the positive spectral flux of the log power in SPEECH_HZ, mean over bins,
+    on a GRID_S hop; times at the window centres, on the picture's clock (start_s: the audio's start)."""
+    a = np.asarray(audio, np.float32)
+    if a.ndim > 1:
+        a = a.mean(axis=1)
+    n, hop = int(round(WIN_S * sr)), int(round(GRID_S * sr))
+    if len(a) < n + 2 * hop:
+        return np.zeros(0), np.zeros(0)
+    nfr = (len(a) - n) // hop + 1
+    f = np.fft.rfftfreq(n, 1 / sr)
+    band = (f >= SPEECH_HZ[0]) & (f <= SPEECH_HZ[1])
+    win = np.hanning(n).astype(np.float32)
+    out = np.empty(nfr, np.float32)
+    prev = None
+    floor = 1e-10 + 1e-6 * float(np.mean(a * a))
+    for i0 in range(0, nfr, 512):  # in chunks: bounded memory on a long tape
+        idx = np.arange(n)[None, :] + hop * np.arange(i0, min(nfr, i0 + 512))[:, None]
+        logp = np.log(np.abs(np.fft.rfft(a[idx] * win, axis=1))[:, band] ** 2 + floor)
+        d = np.diff(logp, axis=0, prepend=logp[:1] if prev is None else prev[None])
+        out[i0:i0 + len(idx)] = np.maximum(d, 0).mean(axis=1)
+        prev = logp[-1]
+    # the flux of frame i is the change from frame i-1: it belongs half a hop before frame i's centre
+    t = start_s + (hop * np.arange(nfr) + n / 2 - hop / 2) / sr
+    return t, out
+
+
+def _runs(ok: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.flatnonzero(np.diff(np.r_[0, ok.astype(np.int8), 0]))
+    return list(zip(edges[::2], edges[1::2]))
+
+
+def _mouth_grid(t: np.ndarray, op: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The opening on the GRID_S grid: frames lost for MAX_GAP_FRAMES or fewer interpolated over,
+    longer gaps NaN."""
+    ok = np.isfinite(op)
+    tg = np.arange(t[0], t[-1], GRID_S)
+    v = np.interp(tg, t[ok], op[ok])
+    bad = ~ok
+    for a, b in _runs(bad):
+        if b - a > MAX_GAP_FRAMES or a == 0 or b == len(t):
+            lo = t[a - 1] if a > 0 else -np.inf
+            hi = t[b] if b < len(t) else np.inf
+            v[(tg > lo) & (tg < hi)] = np.nan
+    return tg, v
+
+
+def _count_events(vel: np.ndarray) -> int:
+    """Mouth openings: peaks of the opening velocity above a third of its 95th percentile, at least
+    100 ms apart."""
+    x = np.nan_to_num(vel)
+    thr = np.percentile(x[x > 0], 95) / 3 if np.any(x > 0) else np.inf
+    pk = np.flatnonzero((x[1:-1] > x[:-2]) & (x[1:-1] >= x[2:]) & (x[1:-1] > thr)) + 1
+    n, last = 0, -10 ** 9
+    for p in pk:
+        if p - last >= int(0.1 / GRID_S):
+            n, last = n + 1, p
+    return n
+
+
+def lag_curve(mouth_t: np.ndarray, mouth_open: np.ndarray, audio: np.ndarray, sr: int,
+              audio_start_s: float = 0.0):
+    """Per-block sums for the normalised cross-correlation of the mouth's opening velocity with the
+    audio's onset strength, both band-limited to BAND_HZ, at lags -MAX_LAG_S..+MAX_LAG_S (positive:
+    the audio comes later). Returns (lags_s, num, vv, aa, events), num/vv/aa of shape (blocks, lags)."""
+    t = np.asarray(mouth_t, float)
+    op = np.asarray(mouth_open, float)
+    L = int(round(MAX_LAG_S / GRID_S))
+    lags = np.arange(-L, L + 1)
+    empty = (lags * GRID_S, np.zeros((0, len(lags))), np.zeros((0, len(lags))), np.zeros((0, len(lags))), 0)
+    if len(t) < 10 or np.isfinite(op).sum() < 10:
+        return empty
+    tg, v = _mouth_grid(t, op)
+    ta, onset = audio_onsets(audio, sr, audio_start_s)
+    if len(ta) == 0:
+        return empty
+    a = np.interp(tg, ta, onset, left=np.nan, right=np.nan)
+    fs = 1 / GRID_S
+    vel = np.full_like(v, np.nan)
+    af = np.full_like(v, np.nan)
+    ok = np.isfinite(v) & np.isfinite(a)
+    for i0, i1 in _runs(ok):
+        if (i1 - i0) * GRID_S < MIN_RUN_S:
+            continue
+        vel[i0:i1] = np.gradient(_bandpass(v[i0:i1], *BAND_HZ, fs))
+        af[i0:i1] = _bandpass(a[i0:i1], *BAND_HZ, fs)
+    events = _count_events(vel)
+    blk = int(round(BLOCK_S / GRID_S))
+    nb = int(np.ceil(len(tg) / blk))
+    num = np.zeros((nb, len(lags)))
+    vv = np.zeros((nb, len(lags)))
+    aa = np.zeros((nb, len(lags)))
+    vz, az = np.nan_to_num(vel), np.nan_to_num(af)
+    vm, am = np.isfinite(vel), np.isfinite(af)
+    n = len(tg)
+    for j, lag in enumerate(lags):
+        # pair vel[i] with af[i + lag]
+        i = np.arange(max(0, -lag), min(n, n - lag))
+        m = vm[i] & am[i + lag]
+        x, y = vz[i] * m, az[i + lag] * m
+        b = i // blk
+        num[:, j] = np.bincount(b, x * y, nb)
+        vv[:, j] = np.bincount(b, x * x, nb)
+        aa[:, j] = np.bincount(b, y * y, nb)
+    keep = vv.sum(1) > 0
+    return lags * GRID_S, num[keep], vv[keep], aa[keep], events
+
+
+def _peak(lags_s: np.ndarray, r: np.ndarray) -> float:
+    j = int(np.argmax(r))
+    if 0 < j < len(r) - 1:  # parabolic interpolation between grid lags
+        d = r[j - 1] - 2 * r[j] + r[j + 1]
+        if d < 0:
+            return float(lags_s[j] + 0.5 * (r[j - 1] - r[j + 1]) / d * GRID_S)
+    return float(lags_s[j])
+
+
+def measure_sync(mouth_t: np.ndarray, mouth_open: np.ndarray, audio: np.ndarray, sr: int,
+                 audio_start_s: float = 0.0, seed: int = 0) -> SyncResult:
+    """The sound's offset from the picture (s, > 0: sound late), from the mouth's opening per frame
+    (`mouth_t` s on the picture's clock, NaN where no face) and the mono audio (`audio_start_s`: the
+    time of its first sample on that clock). See the module docstring."""
+    lags_s, num, vv, aa, events = lag_curve(mouth_t, mouth_open, audio, sr, audio_start_s)
+    if len(num) == 0:
+        return SyncResult(None, 0.0, 0, "no stretch of MIN_RUN_S with a face and sound")
+    r = num.sum(0) / np.sqrt(vv.sum(0) * aa.sum(0) + 1e-30)
+    lag = _peak(lags_s, r)
+    peak = float(r.max())
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, len(num), (BOOTSTRAP, len(num)))
+    rb = num[pick].sum(1) / np.sqrt(vv[pick].sum(1) * aa[pick].sum(1) + 1e-30)
+    boot = lags_s[np.argmax(rb, axis=1)]
+    confidence = float(np.mean(np.abs(boot - lag) <= AGREE_S))
+    offset = lag - VISUAL_LEAD_S
+    reason = None
+    if events < MIN_EVENTS:
+        reason = f"{events} mouth openings (fewer than {MIN_EVENTS})"
+    elif peak < MIN_PEAK:
+        reason = f"correlation peak {peak:.2f} under {MIN_PEAK}"
+    elif confidence < MIN_CONFIDENCE:
+        reason = f"bootstrap agreement {confidence:.2f} under {MIN_CONFIDENCE}"
+    elif abs(lag) >= MAX_LAG_S - EDGE_S:
+        reason = "peak at the edge of the lags searched"
+    return SyncResult(None if reason else round(offset, 3), round(confidence, 3), events, reason,
+                      round(lag, 3), round(peak, 3))
