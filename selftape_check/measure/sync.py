@@ -129,13 +129,17 @@ GRID_S = 0.01  # both signals are compared on a 100 Hz grid
 BAND_HZ = (1.0, 8.0)  # syllable-rate band: below, drifts of posture and level; above, frame-rate noise
 SPEECH_HZ = (300.0, 4000.0)  # the audio's spectral flux is taken in this band
 WIN_S = 0.032
+# the log flux rises as soon as a burst enters the window's leading edge: it reads a sharp onset from
+# silence 20 ms early (measured: bursts of speech-band noise at known times, tests/test_sync.synthetic,
+# -20 ms at every lag from -400 to +400 ms and 3 seeds); its times are put back by that much
+ONSET_DELAY_S = 0.020
 MAX_LAG_S = 0.6  # lags searched: +-600 ms (an upload 400 ms off is found inside)
 MAX_GAP_FRAMES = 3  # a face lost this many frames or fewer is interpolated over; longer: left out
 MIN_RUN_S = 2.0  # stretches with a face shorter than this are not used
 BLOCK_S = 2.0  # the bootstrap resamples blocks of this length
 BOOTSTRAP = 200
 AGREE_S = 0.04  # a bootstrap peak within this of the measured lag agrees
-VISUAL_LEAD_S = 0.0  # placeholder, measured below
+VISUAL_LEAD_S = 0.016  # the mouth ahead of the sound in sync: mean raw lag of face3 (+50) and face4 (-18), module docstring
 MIN_CONFIDENCE = 0.8
 MIN_PEAK = 0.15
 MIN_EVENTS = 12
@@ -185,7 +189,7 @@ def audio_onsets(audio: np.ndarray, sr: int, start_s: float = 0.0) -> tuple[np.n
         out[i0:i0 + len(idx)] = np.maximum(d, 0).mean(axis=1)
         prev = logp[-1]
     # the flux of frame i is the change from frame i-1: it belongs half a hop before frame i's centre
-    t = start_s + (hop * np.arange(nfr) + n / 2 - hop / 2) / sr
+    t = start_s + (hop * np.arange(nfr) + n / 2 - hop / 2) / sr + ONSET_DELAY_S
     return t, out
 
 
