@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -76,7 +77,7 @@ def loops_for(dur: float) -> int:
 
 
 def run(real: Path, shifts, cache: str | None, clips=CLIPS):
-    rows, costs = [], []
+    rows, costs, signal = [], [], []
     for name in clips:
         path = real / name
         if not path.exists():
@@ -88,9 +89,12 @@ def run(real: Path, shifts, cache: str | None, clips=CLIPS):
         loops = loops_for(dur0)
         tt, oo, aa, dur = tape(t, op, audio, sr, a0, loops)
         for d in shifts:
-            res = sync.measure_sync(tt, oo, shifted(aa, sr, d), sr)
+            a = shifted(aa, sr, d)
+            t0 = time.perf_counter()
+            res = sync.measure_sync(tt, oo, a, sr)
+            signal.append(1000 * (time.perf_counter() - t0) / dur)
             rows.append((name, dur0, loops, dur, d, res))
-    return rows, costs
+    return rows, costs, signal
 
 
 def main() -> None:
@@ -100,7 +104,7 @@ def main() -> None:
     ap.add_argument("--cache", default=None, help="folder (under /tmp) for the decoded series")
     args = ap.parse_args()
     shifts = [float(s) for s in args.shifts.split(",")]
-    rows, costs = run(Path(args.real), shifts, args.cache)
+    rows, costs, signal = run(Path(args.real), shifts, args.cache)
     print(f"visual lead taken off: {sync.VISUAL_LEAD_S * 1000:+.0f} ms")
     print(f"{'clip':40s} {'tape':>11s} {'shift':>6s} {'meas':>6s} {'err':>5s} {'raw':>6s} {'conf':>5s} "
           f"{'peak':>5s} {'ev':>3s} verdict")
@@ -117,6 +121,8 @@ def main() -> None:
               f"{r.peak:5.2f} {r.events:3d} {verdict}")
     for name, c in costs:
         print(f"cost {name[14:]}: {c:.0f} ms of landmark work per analysed second (decoding excluded)")
+    print(f"cost of measure_sync itself (signal work, bootstrap): {np.median(signal):.1f} ms per analysed second "
+          f"(median of {len(signal)} runs)")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from ..media.frames import analysis_luma
 AUDIO_SR = 16000
 # inner-lip pairs (upper, lower) in MediaPipe's topology: centre and either side of it
 LIP_PAIRS = ((13, 14), (82, 87), (312, 317))
+LOST_EVERY = 4  # with no face, the detector looks again on every 4th frame only (its search costs 3-10 meshes)
 
 
 def _mesh_from_points(gained: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, float]:
@@ -44,6 +45,7 @@ class MouthTracker:
         self.pts: np.ndarray | None = None
         self.detections = 0
         self.meshes = 0
+        self._skip = 0
 
     def feed(self, luma: np.ndarray) -> tuple[float, np.ndarray | None]:
         gain = lm.gain_for(luma)
@@ -55,14 +57,19 @@ class MouthTracker:
                 self.pts = pts
                 return lip_opening(pts), pts
         self.pts = None
+        if self._skip > 0:  # no face lately: the detector's full search runs on every LOST_EVERY-th frame
+            self._skip -= 1
+            return float("nan"), None
         self.detections += 1
         dets = lm.detect_faces(gained)
         if not dets:
+            self._skip = LOST_EVERY - 1
             return float("nan"), None
         det = max(dets, key=lambda d: d.w * d.h)
         pts, presence = lm.face_mesh(gained, det)
         self.meshes += 2
         if presence < lm.MIN_PRESENCE:
+            self._skip = LOST_EVERY - 1
             return float("nan"), None
         self.pts = pts
         return lip_opening(pts), pts
