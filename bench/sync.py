@@ -107,7 +107,7 @@ def main() -> None:
     rows, costs, signal = run(Path(args.real), shifts, args.cache)
     print(f"visual lead taken off: {sync.VISUAL_LEAD_S * 1000:+.0f} ms")
     print(f"{'clip':40s} {'tape':>11s} {'shift':>6s} {'meas':>6s} {'err':>5s} {'raw':>6s} {'conf':>5s} "
-          f"{'peak':>5s} {'ev':>3s} verdict")
+          f"{'peak':>5s} {'prom':>5s} {'ev':>3s} verdict")
     for name, dur0, loops, dur, d, r in rows:
         tape_s = f"{dur0:.1f}s" + (f"x{loops}" if loops > 1 else "")
         if r.offset_s is None:
@@ -118,7 +118,7 @@ def main() -> None:
             verdict = "fires (outside BT.1359)" if fires else "inside BT.1359"
         raw = f"{r.lag_s * 1000:+6.0f}" if r.lag_s is not None else "     -"
         print(f"{name[14:54]:40s} {tape_s:>11s} {d * 1000:+6.0f} {meas} {err} {raw} {r.confidence:5.2f} "
-              f"{r.peak:5.2f} {r.events:3d} {verdict}")
+              f"{r.peak:5.2f} {r.prominence:5.2f} {r.events:3d} {verdict}")
     for name, c in costs:
         print(f"cost {name[14:]}: {c:.0f} ms of landmark work per analysed second (decoding excluded)")
     print(f"cost of measure_sync itself (signal work, bootstrap): {np.median(signal):.1f} ms per analysed second "

@@ -14,6 +14,7 @@ from ..media.frames import analysis_luma
 AUDIO_SR = 16000
 # inner-lip pairs (upper, lower) in MediaPipe's topology: centre and either side of it
 LIP_PAIRS = ((13, 14), (82, 87), (312, 317))
+ANALYSE_S = 20.0  # mouth_series reads at most this much of the picture by default (the cost budget)
 LOST_EVERY = 4  # with no face, the detector looks again on every 4th frame only (its search costs 3-10 meshes)
 
 
@@ -87,7 +88,7 @@ class MouthSeries:
     lips: np.ndarray | None = None  # (n, k, 2) lip landmarks per frame, when asked for
 
 
-def mouth_series(path: str, max_s: float | None = None, start_s: float = 0.0, keep_lips: bool = False) -> MouthSeries:
+def mouth_series(path: str, max_s: float | None = ANALYSE_S, start_s: float = 0.0, keep_lips: bool = False) -> MouthSeries:
     """Decode `path` with PyAV: every video frame of [start_s, start_s + max_s) -> grey luma at the
     analysis size (640 px long side) -> face mesh -> lip opening; and the whole audio, mono, AUDIO_SR."""
     import av
@@ -148,7 +149,7 @@ BOOTSTRAP = 200
 AGREE_S = 0.04  # a bootstrap peak within this of the measured lag agrees
 VISUAL_LEAD_S = 0.016  # the mouth ahead of the sound in sync: mean raw lag of face3 (+50) and face4 (-18), module docstring
 MIN_CONFIDENCE = 0.8
-MIN_PEAK = 0.15
+MIN_PEAK = 0.25  # true pairs 0.28-0.52, the confident mismatched pairs 0.17-0.23 (docstring)
 MIN_EVENTS = 12
 EDGE_S = 0.05  # a peak this close to the end of the lags searched may be beyond it
 
@@ -161,6 +162,7 @@ class SyncResult:
     reason: str | None  # why offset_s is None
     lag_s: float | None = None  # the raw peak lag before the visual lead is taken off
     peak: float = 0.0  # the correlation at the peak
+    prominence: float = 0.0  # the peak over the highest other local maximum more than 150 ms away
 
 
 def _bandpass(x: np.ndarray, lo: float, hi: float, fs: float) -> np.ndarray:
@@ -301,6 +303,10 @@ def measure_sync(mouth_t: np.ndarray, mouth_open: np.ndarray, audio: np.ndarray,
     r = num.sum(0) / np.sqrt(vv.sum(0) * aa.sum(0) + 1e-30)
     lag = _peak(lags_s, r)
     peak = float(r.max())
+    j = int(np.argmax(r))
+    loc = np.flatnonzero((r[1:-1] > r[:-2]) & (r[1:-1] >= r[2:])) + 1
+    others = [r[k] for k in loc if abs(lags_s[k] - lags_s[j]) > 0.15]
+    prominence = peak - max(others, default=0.0)
     rng = np.random.default_rng(seed)
     pick = rng.integers(0, len(num), (BOOTSTRAP, len(num)))
     rb = num[pick].sum(1) / np.sqrt(vv[pick].sum(1) * aa[pick].sum(1) + 1e-30)
@@ -317,4 +323,4 @@ def measure_sync(mouth_t: np.ndarray, mouth_open: np.ndarray, audio: np.ndarray,
     elif abs(lag) >= MAX_LAG_S - EDGE_S:
         reason = "peak at the edge of the lags searched"
     return SyncResult(None if reason else round(offset, 3), round(confidence, 3), events, reason,
-                      round(lag, 3), round(peak, 3))
+                      round(lag, 3), round(peak, 3), round(float(prominence), 3))
