@@ -14,6 +14,7 @@ from ..media.frames import analysis_luma
 AUDIO_SR = 16000
 # inner-lip pairs (upper, lower) in MediaPipe's topology: centre and either side of it
 LIP_PAIRS = ((13, 14), (82, 87), (312, 317))
+Y_PLANE_FORMATS = ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12", "gray")
 ANALYSE_S = 20.0  # mouth_series reads at most this much of the picture by default (the cost budget)
 LOST_EVERY = 4  # with no face, the detector looks again on every 4th frame only (its search costs 3-10 meshes)
 
@@ -107,7 +108,11 @@ def mouth_series(path: str, max_s: float | None = ANALYSE_S, start_s: float = 0.
                 continue
             if max_s is not None and t >= start_s + max_s:
                 break
-            y = frame.to_ndarray(format="gray")
+            if frame.format.name in Y_PLANE_FORMATS:  # the Y' plane as stored, as media.frames reads it
+                plane = frame.planes[0]
+                y = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[: frame.height, : frame.width]
+            else:
+                y = frame.to_ndarray(format="gray")
             luma = analysis_luma(y)
             t1 = time.perf_counter()
             op, pts = tracker.feed(luma)
@@ -116,16 +121,17 @@ def mouth_series(path: str, max_s: float | None = ANALYSE_S, start_s: float = 0.
             ops.append(op)
             if keep_lips:
                 lips.append(pts[list(range(0, 468))][:, :2] if pts is not None else np.full((468, 2), np.nan))
+    chunks, a0 = [], v0
     with av.open(path) as c:
-        ast = c.streams.audio[0]
-        a0 = float(ast.start_time * ast.time_base) if ast.start_time is not None else 0.0
-        res = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_SR)
-        chunks = []
-        for frame in c.decode(ast):
-            for f in res.resample(frame):
+        if c.streams.audio:  # no audio stream: an empty audio (measure_sync says why it cannot measure)
+            ast = c.streams.audio[0]
+            a0 = float(ast.start_time * ast.time_base) if ast.start_time is not None else 0.0
+            res = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_SR)
+            for frame in c.decode(ast):
+                for f in res.resample(frame):
+                    chunks.append(f.to_ndarray().reshape(-1))
+            for f in res.resample(None):
                 chunks.append(f.to_ndarray().reshape(-1))
-        for f in res.resample(None):
-            chunks.append(f.to_ndarray().reshape(-1))
     audio = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
     decode_s = time.perf_counter() - t_dec - cost
     return MouthSeries(np.array(ts), np.array(ops), audio, AUDIO_SR, a0 - v0, cost, decode_s,
