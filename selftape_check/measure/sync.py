@@ -401,3 +401,9 @@ def measure_sync(mouth_t: np.ndarray, mouth_open: np.ndarray, audio: np.ndarray,
         reason = "peak at the edge of the lags searched"
     return SyncResult(None if reason else round(offset, 3), round(confidence, 3), events, reason,
                       round(lag, 3), round(peak, 3), round(float(prominence), 3))
+
+
+def measure_file(path: str, max_s: float | None = ANALYSE_S, start_s: float = 0.0) -> SyncResult:
+    """`measure_sync` on the first `max_s` seconds (from `start_s`) of a file's picture and its sound."""
+    m = mouth_series(path, max_s=max_s, start_s=start_s)
+    return measure_sync(m.t, m.opening, m.audio, m.sr, m.audio_start_s)
