@@ -145,7 +145,8 @@ def mismatched(tapes):
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--real", default=os.environ.get("SELFTAPE_REAL_DATA", str(ROOT.parent / "shared" / "data" / "real")))
+    ap.add_argument("--real", default=os.environ.get("SELFTAPE_REAL_DATA",
+                                                     str(ROOT.parent / "shared" / "data" / "real")))
     ap.add_argument("--shifts", default=",".join(str(s) for s in SHIFTS))
     ap.add_argument("--cache", default=None, help="folder (under /tmp) for the decoded series")
     args = ap.parse_args()

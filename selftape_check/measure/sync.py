@@ -62,8 +62,12 @@ time) is not confident at every shift (bootstrap 0.47-0.67). So: 400 ms late wit
 face4 and face1 (-59, at the limit); not on wda (+518). In sync and 150 ms late inside the limits on
 face3 (+184 at 150 late: 1 ms from the limit), face4, face1; wda at 150 ms late reads +266 (fires).
 wda reads +115..+150 ms in sync whatever the audio band (80 Hz-7 kHz) or the mouth measure (inner,
-outer lips, jaw, lip area, level or velocity): its own timing, or a true offset of that clip (face3,
-the same speaker from another source, reads +33).
+outer lips, jaw, lip area, level or velocity). wda and face3 turn out to be the same footage (their
+sound matches, r 0.986, 15 ms apart): aligned directly (sound by its envelope, picture by the lip
+opening, bench/sync.cross_offset), wda's sound is +87 ms later against its picture than face3's, and
+measure_sync's in-sync readings of the two differ by +81 ms. So at least one of these two "in sync"
+clips is not (by 87 ms between them); the measurement follows the real difference within 6 ms, and
+the visual lead (from face3 and face4) holds only as far as face3 is in sync.
 
 Cost: the landmark work (mesh per frame, detector when the face is lost, on every 4th frame while
 none is found) is 60-85 ms per analysed second on these clips (2 shared cores), 100-115 ms on one
@@ -160,7 +164,8 @@ class MouthSeries:
     lips: np.ndarray | None = None  # (n, k, 2) lip landmarks per frame, when asked for
 
 
-def mouth_series(path: str, max_s: float | None = ANALYSE_S, start_s: float = 0.0, keep_lips: bool = False) -> MouthSeries:
+def mouth_series(path: str, max_s: float | None = ANALYSE_S, start_s: float = 0.0,
+                 keep_lips: bool = False) -> MouthSeries:
     """Decode `path` with PyAV: every video frame of [start_s, start_s + max_s) -> grey luma at the
     analysis size (640 px long side) -> face mesh -> lip opening; and the whole audio, mono, AUDIO_SR."""
     import av
