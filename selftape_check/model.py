@@ -154,6 +154,21 @@ class AudioSeries:
 
 
 @dataclass(frozen=True)
+class SyncResult:
+    """The sound's offset from the picture, read from the actor's mouth (measure.sync)."""
+
+    offset_s: float | None  # > 0: the sound is late (after the picture); None: not confident
+    confidence: float  # share of bootstrap resamples whose peak lag agrees with the measured one (0-1)
+    events: int  # mouth openings (opening-velocity peaks) in the analysed stretch
+    reason: str | None  # why offset_s is None
+    lag_s: float | None = None  # the raw peak lag before the visual lead is taken off
+    peak: float = 0.0  # the correlation at the peak
+    prominence: float = 0.0  # the peak over the highest other local maximum more than 150 ms away
+    start_s: float = 0.0  # the stretch of the tape analysed (s of the tape's timeline)
+    end_s: float = 0.0
+
+
+@dataclass(frozen=True)
 class Measurements:
     media: MediaInfo
     video: VideoSeries | None
@@ -162,6 +177,7 @@ class Measurements:
     bad_audio_packets: int = 0  # audio packets refused or flagged as damaged by the decoder
     data_end_s: float | None = None  # where the packets of the file actually end (the stated duration may be longer)
     other_audio: tuple[OtherTrack, ...] = ()  # the other decodable audio tracks
+    sync: SyncResult | None = None  # lip sync, from every frame of the first stretch (None: not measured)
 
 
 # --------------------------------------------------------------------------- judge / report

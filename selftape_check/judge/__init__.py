@@ -9,7 +9,7 @@ from typing import Collection
 from ..measure.derive import Derived
 from ..model import SEVERITY_ORDER, Finding, Measurements
 from ..profiles import Profile
-from . import audio, damage, edit, face, motion, picture, upload, voices  # noqa: F401  (registration)
+from . import audio, damage, edit, face, motion, picture, sync, upload, voices  # noqa: F401  (registration)
 from .registry import CHECKS, Context
 from .settings import SETTINGS, Thresholds
 
@@ -35,6 +35,9 @@ def judge(
         skipped.append(f"--fast: {v.unseen_ratio * 100:.0f}% of the picture was not looked at (the longest "
                        f"stretch unseen {v.longest_undecoded_s:.1f} s, without face measurements "
                        f"{v.longest_unmeasured_s:.1f} s); run without --fast to see every frame")
+    sync_note = _sync_note(m, d)
+    if sync_note and (only is None or "av.sync_offset" in only):
+        skipped.append(sync_note)
     for c in CHECKS.values():
         if only is not None and c.id not in only:
             continue
@@ -47,3 +50,18 @@ def judge(
         findings.extend(c.run(ctx))
     findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.check))
     return findings, skipped
+
+
+def _sync_note(m: Measurements, d: Derived) -> str | None:
+    """Why av.sync_offset could not judge a tape with picture and sound, in plain words."""
+    if m.video is None or m.audio is None:
+        return None
+    v = d.summary.video
+    if m.sync is None:
+        if v is not None and v.sampling_mode == "fast":
+            return "sound/picture sync not checked: --fast does not look at every frame"
+        return None
+    if m.sync.offset_s is None:
+        return (f"sound/picture sync not checked: your mouth and the words in the first "
+                f"{m.sync.end_s - m.sync.start_s:.0f} s did not line up clearly enough to measure ({m.sync.reason})")
+    return None

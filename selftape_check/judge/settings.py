@@ -150,6 +150,14 @@ SETTINGS: Mapping[str, Setting] = MappingProxyType({s.key: s for s in [
        "8-10 dB is heard as about twice as loud (Stevens' sone scale): the reader dominates the scene"),
     _S("audio.reader_louder.min_s", 2.0, "s of each voice's speech", 0, 60,
        "a single word is not enough to compare two voices' loudness (BS.1770 gating needs 400 ms blocks)"),
+    # ---- sound against picture
+    _S("av.sync_offset.late_ms", 185.0, "ms the sound comes after the picture", 0, 1000,
+       "ITU-R BT.1359-1 (1998): sound later than 185 ms behind the picture is unacceptable to viewers "
+       "(detectable from 125 ms); the measurement reads clips taken as in sync at -60..+116 ms, so the "
+       "detectability limit would fire on them"),
+    _S("av.sync_offset.early_ms", 90.0, "ms the sound comes before the picture", 0, 1000,
+       "ITU-R BT.1359-1 (1998): sound more than 90 ms ahead of the picture is unacceptable (detectable "
+       "from 45 ms); sound ahead of lips never happens in nature, so viewers tolerate it less"),
     # ---- where findings point and what they are judged on (the supports of the limits above)
     _S("ranges.merge_s", 0.5, "s between two flagged stretches that are shown as one", 0, 10,
        "a half-second gap is shorter than a spoken phrase: one problem, not two"),

@@ -24,6 +24,7 @@ from ..media.memory import release_free_memory
 from ..media.probe import audio_stream, open_container, other_audio_streams, packet_end_s, two_parts, video_stream
 from ..model import Measurements, MediaInfo, OtherTrack
 from .audio import AudioMeter
+from .sync import LipSyncMeter
 from .video import VideoMeter
 
 TRIM_EVERY_PACKETS = 4096  # about 20-40 s of a typical tape
@@ -211,8 +212,22 @@ def measure_container(
     if vstream is not None:
         vstream.codec_context.flush_buffers()
     frame_bytes = int(media.video.width * media.video.height * 1.5) if media.video is not None else 0
+    # lip sync reads every frame of the first stretch: not in --fast, which does not decode them all
+    lips = LipSyncMeter(picture_late_s=picture_late_s) \
+        if video_meter is not None and audio_meter is not None and sampling.mode != "fast" else None
+
+    def measure_frame(sampled) -> None:
+        f = sampled.decoded(with_luma=lips is not None and lips.wants(sampled.t_s))
+        video_meter.feed(f)
+        if lips is not None and f.luma is not None and lips.wants(f.t_s):
+            lips.feed_frame(f.t_s, f.luma)
+
+    def measure_audio(block) -> None:
+        audio_meter.feed(block)
+        if lips is not None:
+            lips.feed_audio(block, audio_dec.sample_rate)
+
     measurer = _Measurer()
-    measure_frame = (lambda sampled: video_meter.feed(sampled.decoded())) if video_meter is not None else None
     packets = 0
     data_end = 0.0  # where the packets end (s from their stream's start)
     if later is not None:
@@ -236,7 +251,7 @@ def measure_container(
                     if packet.size == 0:
                         continue
                     for block in audio_dec.feed(packet):
-                        measurer.put(audio_meter.feed, block)
+                        measurer.put(measure_audio, block)
                 elif packet.stream.index in others and packet.size:
                     other = others[packet.stream.index]
                     for block in other.decoder.feed(packet):
@@ -250,7 +265,7 @@ def measure_container(
                 measurer.put(measure_frame, frame, frame_bytes)
         if audio_dec is not None:
             for block in audio_dec.feed(None):
-                measurer.put(audio_meter.feed, block)
+                measurer.put(measure_audio, block)
         for other in others.values():
             for block in other.decoder.feed(None):
                 measurer.put(other.meter.feed, block)
@@ -283,4 +298,5 @@ def measure_container(
                         bad_video_packets=bad_video,
                         bad_audio_packets=audio_dec.bad_packets if audio_dec is not None else 0,
                         data_end_s=data_end if streams else None,
-                        other_audio=tuple(o.finish() for o in others.values()))
+                        other_audio=tuple(o.finish() for o in others.values()),
+                        sync=lips.finish() if lips is not None else None)

@@ -291,4 +291,8 @@ def summarize(m: Measurements, motion: RunStats | None = None, voices: Voices | 
         video = video_summary(m.video, m.media.duration_s, fps, motion)
     audio = audio_summary(m.audio, voices) if m.audio is not None else None
     edit = edit_summary(m, slate) if m.audio is not None else None
-    return Summary(video=video, audio=audio, edit=edit)
+    av = AvSummary()
+    if m.sync is not None and m.sync.events:  # measured (confident or not): its confidence is reported
+        av = AvSummary(offset_ms=m.sync.offset_s * 1000.0 if m.sync.offset_s is not None else None,
+                       offset_confidence=m.sync.confidence)
+    return Summary(video=video, audio=audio, edit=edit, av=av)

@@ -80,11 +80,14 @@ second; measure_sync itself about 1 ms per analysed second. 20 s of a tape: abou
 from __future__ import annotations
 
 import time
+import dataclasses
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
+import soxr
 
+from ..model import SyncResult
 from . import landmarks as lm
 from ..media.frames import analysis_luma
 
@@ -236,17 +239,6 @@ MIN_CONFIDENCE = 0.8
 MIN_PEAK = 0.25  # true pairs 0.28-0.52, the confident mismatched pairs 0.17-0.23 (docstring)
 MIN_EVENTS = 12
 EDGE_S = 0.05  # a peak this close to the end of the lags searched may be beyond it
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    offset_s: float | None  # > 0: the sound is late (after the picture); None: not confident
-    confidence: float  # share of bootstrap resamples whose peak lag agrees with the measured one (0-1)
-    events: int  # mouth openings (opening-velocity peaks) in the analysed stretch
-    reason: str | None  # why offset_s is None
-    lag_s: float | None = None  # the raw peak lag before the visual lead is taken off
-    peak: float = 0.0  # the correlation at the peak
-    prominence: float = 0.0  # the peak over the highest other local maximum more than 150 ms away
 
 
 def _bandpass(x: np.ndarray, lo: float, hi: float, fs: float) -> np.ndarray:
@@ -401,7 +393,7 @@ def measure_sync(mouth_t: np.ndarray, mouth_open: np.ndarray, audio: np.ndarray,
     if events < MIN_EVENTS:
         reason = f"{events} mouth openings (fewer than {MIN_EVENTS})"
     elif peak < MIN_PEAK:
-        reason = f"correlation peak {peak:.2f} under {MIN_PEAK}"
+        reason = f"correlation peak {peak:.3f} under {MIN_PEAK}"
     elif confidence < MIN_CONFIDENCE:
         reason = f"bootstrap agreement {confidence:.2f} under {MIN_CONFIDENCE}"
     elif abs(lag) >= MAX_LAG_S - EDGE_S:
@@ -414,3 +406,55 @@ def measure_file(path: str, max_s: float | None = ANALYSE_S, start_s: float = 0.
     """`measure_sync` on the first `max_s` seconds (from `start_s`) of a file's picture and its sound."""
     m = mouth_series(path, max_s=max_s, start_s=start_s)
     return measure_sync(m.t, m.opening, m.audio, m.sr, m.audio_start_s)
+
+
+# --------------------------------------------------------------------------- in the main pass
+class LipSyncMeter:
+    """The lip-sync measurement fed by the main pass (measure.run), with no decoding of its own: every
+    frame of the first `window_s` of picture (its analysis luma) through a `MouthTracker`, and the sound
+    of the same stretch plus the lags searched, kept mono (about 1.4 MB at 48 kHz, whatever the tape's
+    length). `finish()` returns the `SyncResult` on the tape's timeline."""
+
+    def __init__(self, window_s: float = ANALYSE_S, picture_late_s: float = 0.0) -> None:
+        """`picture_late_s`: where the picture starts on the tape's timeline (the sound's blocks are on
+        that timeline from 0, the frames' times from the picture's start)."""
+        self.window_s = window_s
+        self.picture_late_s = picture_late_s
+        self.tracker = MouthTracker()
+        self._t: list[float] = []
+        self._op: list[float] = []
+        self._audio: list[np.ndarray] = []
+        self._audio_n = 0
+        self._sr: int | None = None
+
+    def wants(self, t_s: float) -> bool:
+        """Whether the frame at `t_s` (s from the picture's start) is one this meter reads."""
+        return t_s < self.window_s
+
+    def feed_frame(self, t_s: float, luma: np.ndarray) -> None:
+        if t_s < self.window_s:
+            op, _ = self.tracker.feed(luma)
+            self._t.append(t_s)
+            self._op.append(op)
+
+    def feed_audio(self, block: np.ndarray, sr: int) -> None:
+        """A block (samples, channels) of the sound on the tape's timeline, in order."""
+        self._sr = sr
+        keep = int((self.picture_late_s + self.window_s + MAX_LAG_S + 0.5) * sr) - self._audio_n
+        if keep <= 0:
+            return
+        mono = block[:keep].mean(axis=1) if block.ndim > 1 else block[:keep]
+        self._audio.append(np.asarray(mono, np.float32))
+        self._audio_n += len(mono)
+
+    def finish(self) -> SyncResult:
+        t = np.asarray(self._t, float) + self.picture_late_s
+        span = (float(t[0]), float(t[-1])) if len(t) else (0.0, 0.0)
+        if len(t) == 0 or self._sr is None or not self._audio_n:
+            return SyncResult(None, 0.0, 0, "no picture or no sound in the stretch analysed", None,
+                              start_s=span[0], end_s=span[1])
+        audio = np.concatenate(self._audio)
+        if self._sr != AUDIO_SR:
+            audio = soxr.resample(audio, self._sr, AUDIO_SR).astype(np.float32)
+        r = measure_sync(t, np.asarray(self._op, float), audio, AUDIO_SR, 0.0)
+        return dataclasses.replace(r, start_s=span[0], end_s=span[1])

@@ -134,17 +134,19 @@ class SampledFrame:
     rotation: int
     pixel_aspect: float = 1.0
 
-    def decoded(self) -> DecodedFrame:
+    def decoded(self, with_luma: bool = False) -> DecodedFrame:
         """The thumbnail (and, for a coverage frame, the analysis luma and small RGB copy), in display
         orientation and shape (non-square pixels made square). Separate from decoding so that it can
-        run beside the decoder (measure.run)."""
+        run beside the decoder (measure.run). `with_luma`: the analysis luma on any frame (the lip-sync
+        stretch reads every frame's)."""
         frame, t, rot, aspect = self.frame, self.t_s, self.rotation, self.pixel_aspect
         y = _y_plane(frame)
         full = frame.format.name.startswith("yuvj") or int(getattr(frame, "color_range", 0) or 0) == 2
         if not self.coverage:
+            luma = _to_display(analysis_luma(y, aspect), rot) if with_luma else None
             return DecodedFrame(t_s=t, thumb=_to_display(thumbnail(y, aspect), rot), full_range=full,
-                                run=self.run, coverage=False, plane=y, rotation=rot, key=bool(frame.key_frame),
-                                corrupt=bool(frame.is_corrupt))
+                                run=self.run, coverage=False, luma=luma, plane=y, rotation=rot,
+                                key=bool(frame.key_frame), corrupt=bool(frame.is_corrupt))
         small = analysis_luma(y, aspect)
         return DecodedFrame(
             t_s=t, thumb=_to_display(thumbnail(small), rot), full_range=full, run=self.run, coverage=True,
