@@ -50,7 +50,8 @@ offset.
 Confidence: the cross-correlation's sums are kept per 2 s block; BOOTSTRAP (200) resamples of the
 blocks give as many peak lags, and `confidence` is the share within 40 ms of the measured one. Not
 confident (offset None) when confidence < 0.8, the peak correlation < 0.25, fewer than 12 mouth
-openings (opening-velocity peaks 100 ms apart) or the peak within 50 ms of the lags' end. MIN_PEAK
+openings (opening-velocity peaks 100 ms apart), a mouth that hardly moves (MIN_MOUTH_RANGE) or the
+peak within 50 ms of the lags' end. MIN_PEAK
 0.25: each clip's mouth against every other clip's audio (20 pairs, 15-20 s) gave 3 confident offsets
 at peaks 0.17-0.23 with the earlier 0.15, none now; the true pairs peak at 0.27-0.50.
 
@@ -238,6 +239,10 @@ VISUAL_LEAD_S = 0.015  # the mouth ahead of the sound in sync (mean in-sync raw 
 MIN_CONFIDENCE = 0.8
 MIN_PEAK = 0.25  # true pairs 0.28-0.52, the confident mismatched pairs 0.17-0.23 (docstring)
 MIN_EVENTS = 12
+# the mouth must open and close: the 5-95 % range of the lip opening (over the mouth's width) of a
+# still mouth (photos swaying in the accuracy corpus, the shipped samples) is 0.015-0.036, of the real
+# talking clips 0.092 (face1) to 0.25; a still face correlated with the sound gave a confident -96 ms
+MIN_MOUTH_RANGE = 0.06
 EDGE_S = 0.05  # a peak this close to the end of the lags searched may be beyond it
 
 
@@ -390,7 +395,12 @@ def measure_sync(mouth_t: np.ndarray, mouth_open: np.ndarray, audio: np.ndarray,
     confidence = float(np.mean(np.abs(boot - lag) <= AGREE_S))
     offset = lag - VISUAL_LEAD_S
     reason = None
-    if events < MIN_EVENTS:
+    op = np.asarray(mouth_open, float)
+    op = op[np.isfinite(op)]
+    span = float(np.percentile(op, 95) - np.percentile(op, 5)) if len(op) else 0.0
+    if span < MIN_MOUTH_RANGE:
+        reason = f"the mouth hardly moves (lip opening range {span:.3f} of its width, under {MIN_MOUTH_RANGE})"
+    elif events < MIN_EVENTS:
         reason = f"{events} mouth openings (fewer than {MIN_EVENTS})"
     elif peak < MIN_PEAK:
         reason = f"correlation peak {peak:.3f} under {MIN_PEAK}"
