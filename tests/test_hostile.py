@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 
+import av
 import numpy as np
 import pytest
 import soundfile as sf
@@ -22,7 +23,7 @@ from click.testing import CliRunner
 from selftape_check import cli, runner
 from tests.synth import sine
 
-from .conftest import SAMPLES
+from .conftest import ROOT, SAMPLES
 
 CLEAN = SAMPLES / "clean_take.mp4"
 
@@ -446,3 +447,40 @@ def test_two_runs_writing_the_same_report_never_interleave(tmp_path):
     page = out.read_text()
     assert page.startswith("<!doctype html>") and page.rstrip().endswith("</html>") and page.count("<html") == 1
     assert sorted(os.listdir(tmp_path)) == ["r.html", "tapes"]
+
+
+def test_a_container_with_a_video_track_and_zero_frames(tmp_path):
+    """A Matroska header announcing an H.264 track, no frame after it (a recorder stopped at once):
+    one clear line and exit 2, also as one broken file in a folder scan beside a good tape."""
+    path = tmp_path / "zero.mkv"
+    o = av.open(str(path), "w")
+    s = o.add_stream("libx264", rate=25)
+    s.width, s.height, s.pix_fmt = 320, 180, "yuv420p"
+    o.start_encoding()
+    o.close()
+    assert path.stat().st_size > 0
+    r = run_cli(str(path))
+    assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r
+    import shutil
+
+    shutil.copy(ROOT / "samples" / "clean_take.mp4", tmp_path / "good.mp4")
+    r = run_cli(str(tmp_path), "--json")
+    doc = json.loads(r.stdout)
+    status = {os.path.basename(x["file"]["path"]): x["status"] for x in doc["reports"]}
+    assert status == {"zero.mkv": "error", "good.mp4": "ok"}, status
+
+
+@pytest.mark.parametrize("tag, shown", [(45, 0), (135, 180), (60, 90), (-100, 270)])
+def test_a_rotation_tag_off_the_quarter_turns(tmp_path, tag, shown):
+    """A display matrix at an angle that is not a quarter turn: read as the nearest quarter turn (ties
+    to the one nearer upright), analysed, never an error."""
+    from tests.synth import write_tape
+
+    path = tmp_path / f"rot{tag}.mp4"
+    write_tape(str(path), [np.full((180, 320, 3), 100, np.uint8)] * 10, 25, None, rotation=tag)
+    r = run_cli(str(path), "--json")
+    doc = json.loads(r.stdout)
+    assert doc["status"] == "ok", doc["error"]
+    v = doc["media"]["video"]
+    assert v["rotation"] == shown
+    assert (v["display_width"], v["display_height"]) == ((180, 320) if shown in (90, 270) else (320, 180))
