@@ -461,8 +461,6 @@ def test_a_container_with_a_video_track_and_zero_frames(tmp_path):
     assert path.stat().st_size > 0
     r = run_cli(str(path))
     assert r.returncode == 2 and r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, r
-    import shutil
-
     shutil.copy(ROOT / "samples" / "clean_take.mp4", tmp_path / "good.mp4")
     r = run_cli(str(tmp_path), "--json")
     doc = json.loads(r.stdout)
@@ -484,3 +482,37 @@ def test_a_rotation_tag_off_the_quarter_turns(tmp_path, tag, shown):
     v = doc["media"]["video"]
     assert v["rotation"] == shown
     assert (v["display_width"], v["display_height"]) == ((180, 320) if shown in (90, 270) else (320, 180))
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="no Chromium on this machine (Debian package 'chromium')")
+def test_a_planted_script_does_not_run_in_the_html_report(tmp_path):
+    """A file name and a title tag that would mark the page if their script ran, in a real browser:
+    headless Chromium's DOM after the scripts have run holds no mark. A page with the same script
+    unescaped does get the mark (the check can fail)."""
+    mark = "document.documentElement.setAttribute('data-pwned','yes')"
+    name = f"<img src=x onerror=\"{mark}\">.mp4"
+    tape = tmp_path / name
+    with av.open(str(CLEAN)) as inp, av.open(str(tape), "w") as out:
+        out.metadata["title"] = f"<script>{mark}</script>"
+        out.metadata["comment"] = f"</textarea><svg onload=\"{mark}\">"
+        streams = {s.index: out.add_stream_from_template(s) for s in inp.streams}
+        for packet in inp.demux():
+            if packet.dts is not None:
+                packet.stream = streams[packet.stream.index]
+                out.mux(packet)
+    html_path = tmp_path / "r.html"
+    r = run_cli(str(tape), "--html", str(html_path), "-q")
+    assert r.returncode == 0, r.stderr
+    control = tmp_path / "control.html"
+    control.write_text(f"<!doctype html><html><body><script>{mark}</script></body></html>")
+
+    def dom_after_scripts(page) -> str:
+        return subprocess.run(
+            ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", f"--user-data-dir={tmp_path / 'profile'}",
+             "--virtual-time-budget=2000", "--dump-dom", page.as_uri()],
+            capture_output=True, text=True, timeout=120).stdout
+
+    assert 'data-pwned="yes"' in dom_after_scripts(control)
+    dom = dom_after_scripts(html_path)
+    assert "</html>" in dom and 'data-pwned="yes"' not in dom
