@@ -248,3 +248,21 @@ def espeak(text: str, sr: int = 48000, voice: str = "en-us", speed: int = 150) -
     if rate != sr:
         x = signal.resample_poly(x, sr, rate)
     return x
+
+
+def remux(src: str, dst: str, tags: dict[str, str] | None = None, audio_shift_s: float = 0.0) -> None:
+    """Copy `src` into `dst` packet by packet (no re-encoding), with container `tags` set and the sound's
+    timestamps moved by `audio_shift_s` (> 0: the sound plays later against the picture)."""
+    import av
+
+    with av.open(str(src)) as inp, av.open(str(dst), "w") as out:
+        out.metadata.update(tags or {})
+        streams = {s.index: out.add_stream_from_template(s) for s in inp.streams}
+        for packet in inp.demux():
+            if packet.dts is None:
+                continue
+            if audio_shift_s and packet.stream.type == "audio":
+                d = int(round(audio_shift_s / packet.stream.time_base))
+                packet.pts, packet.dts = packet.pts + d, packet.dts + d
+            packet.stream = streams[packet.stream.index]
+            out.mux(packet)

@@ -21,7 +21,7 @@ import soundfile as sf
 from click.testing import CliRunner
 
 from selftape_check import cli, runner
-from tests.synth import sine
+from tests.synth import remux, sine
 
 from .conftest import ROOT, SAMPLES
 
@@ -416,18 +416,9 @@ def test_a_folder_named_like_a_tape_and_names_with_spaces_unicode_and_dashes(tmp
 
 
 def test_names_and_tags_with_markup_are_escaped_in_the_html(tmp_path):
-    import av
-
     name = "<img src=x onerror=alert(1)>\"'&.mp4"
     tape = tmp_path / name
-    with av.open(str(CLEAN)) as inp, av.open(str(tape), "w") as out:
-        out.metadata["title"] = "<script>document.title='pwned'</script>"
-        out.metadata["comment"] = "=HYPERLINK(\"x\")"
-        streams = {s.index: out.add_stream_from_template(s) for s in inp.streams}
-        for packet in inp.demux():
-            if packet.dts is not None:
-                packet.stream = streams[packet.stream.index]
-                out.mux(packet)
+    remux(CLEAN, tape, {"title": "<script>document.title='pwned'</script>", "comment": "=HYPERLINK(\"x\")"})
     html_path = tmp_path / "r.html"
     r = run_cli(str(tape), "--html", str(html_path), "-q")
     assert r.returncode == 0, r.stderr
@@ -492,14 +483,7 @@ def test_a_planted_script_does_not_run_in_the_html_report(tmp_path):
     mark = "document.documentElement.setAttribute('data-pwned','yes')"
     name = f"<img src=x onerror=\"{mark}\">.mp4"
     tape = tmp_path / name
-    with av.open(str(CLEAN)) as inp, av.open(str(tape), "w") as out:
-        out.metadata["title"] = f"<script>{mark}</script>"
-        out.metadata["comment"] = f"</textarea><svg onload=\"{mark}\">"
-        streams = {s.index: out.add_stream_from_template(s) for s in inp.streams}
-        for packet in inp.demux():
-            if packet.dts is not None:
-                packet.stream = streams[packet.stream.index]
-                out.mux(packet)
+    remux(CLEAN, tape, {"title": f"<script>{mark}</script>", "comment": f"</textarea><svg onload=\"{mark}\">"})
     html_path = tmp_path / "r.html"
     r = run_cli(str(tape), "--html", str(html_path), "-q")
     assert r.returncode == 0, r.stderr

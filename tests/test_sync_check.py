@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 
-import av
 import numpy as np
 import pytest
+import soxr
 
 from selftape_check import api
 from selftape_check.judge import judge
 from selftape_check.measure import sync
 from selftape_check.measure.derive import derive
 from selftape_check.model import SyncResult
+from tests.synth import remux
 
 from .conftest import ROOT, real
 from .test_sync import synthetic
@@ -30,8 +31,6 @@ def _fed_meter(lag_s: float, picture_late_s: float, sr: int = 48000) -> SyncResu
     meter.tracker.feed = lambda luma: (next(opening), None)
     for ti in t:
         meter.feed_frame(float(ti), np.zeros((4, 4), np.uint8))
-    import soxr
-
     sound = soxr.resample(audio16, 16000, sr).astype(np.float32)
     sound = np.r_[np.zeros(int(round(picture_late_s * sr)), np.float32), sound]  # the picture starts later
     stereo = np.stack([sound, sound], axis=1)
@@ -103,28 +102,12 @@ def test_fast_says_sync_was_not_checked():
     assert any("sync not checked" in s and "--fast" in s for s in r["skipped"])
 
 
-def shift_audio(src: str, dst: str, shift_s: float) -> None:
-    """Remux `src` into `dst` (no re-encoding) with the sound's timestamps moved by `shift_s` (> 0: later)."""
-    with av.open(src) as i, av.open(dst, "w") as o:
-        vi, ai = i.streams.video[0], i.streams.audio[0]
-        vo, ao = o.add_stream_from_template(vi), o.add_stream_from_template(ai)
-        for p in i.demux(vi, ai):
-            if p.dts is None:
-                continue
-            if p.stream is ai:
-                d = int(round(shift_s / ai.time_base))
-                p.pts, p.dts, p.stream = p.pts + d, p.dts + d, ao
-            else:
-                p.stream = vo
-            o.mux(p)
-
-
 # the clip's own in-sync reading is +29 ms (measure.sync's docstring); 150 ms late stays inside the limits
 @pytest.mark.parametrize("shift, fires", [(0.0, False), (0.15, False), (0.4, True), (-0.2, True)])
 def test_real_clip_with_the_sound_moved(tmp_path, shift, fires):
     src = real("video_talking_vr_face3_aoc.mp4")
     dst = tmp_path / "moved.mp4"
-    shift_audio(src, str(dst), shift)
+    remux(src, dst, audio_shift_s=shift)
     r = api.analyze(dst).to_dict()
     got = [f for f in r["findings"] if f["check"] == "av.sync_offset"]
     assert bool(got) == fires, r["metrics"]["av"]

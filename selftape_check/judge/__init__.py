@@ -35,9 +35,8 @@ def judge(
         skipped.append(f"--fast: {v.unseen_ratio * 100:.0f}% of the picture was not looked at (the longest "
                        f"stretch unseen {v.longest_undecoded_s:.1f} s, without face measurements "
                        f"{v.longest_unmeasured_s:.1f} s); run without --fast to see every frame")
-    sync_note = _sync_note(m, d)
-    if sync_note and (only is None or "av.sync_offset" in only):
-        skipped.append(sync_note)
+    if d.summary.av.skip_reason and (only is None or "av.sync_offset" in only):
+        skipped.append(d.summary.av.skip_reason)
     for c in CHECKS.values():
         if only is not None and c.id not in only:
             continue
@@ -51,17 +50,3 @@ def judge(
     findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.check))
     return findings, skipped
 
-
-def _sync_note(m: Measurements, d: Derived) -> str | None:
-    """Why av.sync_offset could not judge a tape with picture and sound, in plain words."""
-    if m.video is None or m.audio is None:
-        return None
-    v = d.summary.video
-    if m.sync is None:
-        if v is not None and v.sampling_mode == "fast":
-            return "sound/picture sync not checked: --fast does not look at every frame"
-        return None
-    if m.sync.offset_s is None:
-        return (f"sound/picture sync not checked: your mouth and the words in the first "
-                f"{m.sync.end_s - m.sync.start_s:.0f} s did not line up clearly enough to measure ({m.sync.reason})")
-    return None

@@ -217,9 +217,10 @@ def measure_container(
         if video_meter is not None and audio_meter is not None and sampling.mode != "fast" else None
 
     def measure_frame(sampled) -> None:
-        f = sampled.decoded(with_luma=lips is not None and lips.wants(sampled.t_s))
+        lip_frame = lips is not None and lips.wants(sampled.t_s)
+        f = sampled.decoded(with_luma=lip_frame)
         video_meter.feed(f)
-        if lips is not None and f.luma is not None and lips.wants(f.t_s):
+        if lip_frame:
             lips.feed_frame(f.t_s, f.luma)
 
     def measure_audio(block) -> None:

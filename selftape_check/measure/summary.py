@@ -125,6 +125,7 @@ class EditSummary(_Group):
 class AvSummary(_Group):
     offset_ms: float | None = nd(0)
     offset_confidence: float | None = nd(2)
+    skip_reason: str | None = nd(None, json=False)  # why av.sync_offset could not be judged (a skipped note)
 
 
 # Always present in `metrics` (CHECKS.md), null where they do not apply.
@@ -291,8 +292,20 @@ def summarize(m: Measurements, motion: RunStats | None = None, voices: Voices | 
         video = video_summary(m.video, m.media.duration_s, fps, motion)
     audio = audio_summary(m.audio, voices) if m.audio is not None else None
     edit = edit_summary(m, slate) if m.audio is not None else None
-    av = AvSummary()
-    if m.sync is not None and m.sync.events:  # measured (confident or not): its confidence is reported
-        av = AvSummary(offset_ms=m.sync.offset_s * 1000.0 if m.sync.offset_s is not None else None,
-                       offset_confidence=m.sync.confidence)
-    return Summary(video=video, audio=audio, edit=edit, av=av)
+    return Summary(video=video, audio=audio, edit=edit, av=av_summary(m, video))
+
+
+def av_summary(m: Measurements, video: VideoSummary | None) -> AvSummary:
+    """The lip-sync reading; its confidence is reported whenever it was measured (confident or not)."""
+    s = m.sync
+    skip = None
+    if m.video is not None and m.audio is not None:
+        if s is None and video is not None and video.sampling_mode == "fast":
+            skip = "sound/picture sync not checked: --fast does not look at every frame"
+        elif s is not None and s.offset_s is None:
+            skip = (f"sound/picture sync not checked: your mouth and the words in the first "
+                    f"{s.end_s - s.start_s:.0f} s did not line up clearly enough to measure ({s.reason})")
+    if s is None or not s.events:
+        return AvSummary(skip_reason=skip)
+    return AvSummary(offset_ms=s.offset_s * 1000.0 if s.offset_s is not None else None,
+                     offset_confidence=s.confidence, skip_reason=skip)

@@ -80,22 +80,22 @@ second; measure_sync itself about 1 ms per analysed second. 20 s of a tape: abou
 
 from __future__ import annotations
 
-import time
 import dataclasses
+import time
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 import soxr
 
+from ..media.frames import analysis_luma, luma_plane
 from ..model import SyncResult
+from ..timeline import runs
 from . import landmarks as lm
-from ..media.frames import analysis_luma
 
 AUDIO_SR = 16000
 # inner-lip pairs (upper, lower) in MediaPipe's topology: centre and either side of it
 LIP_PAIRS = ((13, 14), (82, 87), (312, 317))
-Y_PLANE_FORMATS = ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12", "gray")
 ANALYSE_S = 20.0  # mouth_series reads at most this much of the picture by default (the cost budget)
 LOST_EVERY = 4  # with no face, the detector looks again on every 4th frame only (its search costs 3-10 meshes)
 
@@ -190,12 +190,7 @@ def mouth_series(path: str, max_s: float | None = ANALYSE_S, start_s: float = 0.
                 continue
             if max_s is not None and t >= start_s + max_s:
                 break
-            if frame.format.name in Y_PLANE_FORMATS:  # the Y' plane as stored, as media.frames reads it
-                plane = frame.planes[0]
-                y = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[: frame.height, : frame.width]
-            else:
-                y = frame.to_ndarray(format="gray")
-            luma = analysis_luma(y)
+            luma = analysis_luma(luma_plane(frame))  # the Y' plane as the main pass reads it
             t1 = time.perf_counter()
             op, pts = tracker.feed(luma)
             cost += time.perf_counter() - t1
@@ -283,11 +278,6 @@ def audio_onsets(audio: np.ndarray, sr: int, start_s: float = 0.0) -> tuple[np.n
     return t, out
 
 
-def _runs(ok: np.ndarray) -> list[tuple[int, int]]:
-    edges = np.flatnonzero(np.diff(np.r_[0, ok.astype(np.int8), 0]))
-    return list(zip(edges[::2], edges[1::2]))
-
-
 def _mouth_grid(t: np.ndarray, op: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The opening on the GRID_S grid: frames lost for MAX_GAP_FRAMES or fewer interpolated over,
     longer gaps NaN."""
@@ -295,7 +285,7 @@ def _mouth_grid(t: np.ndarray, op: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     tg = np.arange(t[0], t[-1], GRID_S)
     v = np.interp(tg, t[ok], op[ok])
     bad = ~ok
-    for a, b in _runs(bad):
+    for a, b in runs(bad):
         if b - a > MAX_GAP_FRAMES or a == 0 or b == len(t):
             lo = t[a - 1] if a > 0 else -np.inf
             hi = t[b] if b < len(t) else np.inf
@@ -337,7 +327,7 @@ def lag_curve(mouth_t: np.ndarray, mouth_open: np.ndarray, audio: np.ndarray, sr
     vel = np.full_like(v, np.nan)
     af = np.full_like(v, np.nan)
     ok = np.isfinite(v) & np.isfinite(a)
-    for i0, i1 in _runs(ok):
+    for i0, i1 in runs(ok):
         if (i1 - i0) * GRID_S < MIN_RUN_S:
             continue
         vel[i0:i1] = np.gradient(_bandpass(v[i0:i1], *BAND_HZ, fs))
@@ -442,7 +432,7 @@ class LipSyncMeter:
         return t_s < self.window_s
 
     def feed_frame(self, t_s: float, luma: np.ndarray) -> None:
-        if t_s < self.window_s:
+        if self.wants(t_s):  # frames past the window are ignored: the series stays bounded
             op, _ = self.tracker.feed(luma)
             self._t.append(t_s)
             self._op.append(op)

@@ -257,6 +257,11 @@ def _yuv(frame: av.VideoFrame) -> av.VideoFrame:
     return out
 
 
+def luma_plane(frame: av.VideoFrame) -> np.ndarray:
+    """A decoded frame's Y' plane as the main pass reads it (8-bit planar YUV, HDR mapped), as a view."""
+    return _y_plane(_yuv(frame))
+
+
 def _y_plane(frame: av.VideoFrame) -> np.ndarray:
     """The Y' plane as a (height, width) uint8 view, without copying or colour conversion."""
     plane = frame.planes[0]
