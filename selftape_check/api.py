@@ -75,7 +75,7 @@ def analyze(
         if pictures:
             from .report.moments import moments, timeline
 
-            extras = {"timeline": timeline(measurements, derived.voices, derived.slate),
+            extras = {"timeline": timeline(measurements, derived.voices, derived.slate, limits),
                       "moments": moments(measurements, findings)}
     except AnalysisError as exc:
         return Report(path=path, size_bytes=size, status="error", error=ReportError(exc.type, exc.message),

@@ -7,7 +7,7 @@ Everything here is a frozen dataclass (or a numpy array inside one). Serialisati
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, Mapping
 
 import numpy as np
 
@@ -18,6 +18,17 @@ SEVERITY_ORDER: dict[str, int] = {"info": 0, "warn": 1, "fail": 2}
 
 # --------------------------------------------------------------------------- media (probe)
 @dataclass(frozen=True)
+class DecodeLayout:
+    """How the video is decoded, decided once, before the decoder opens (its threads cannot change
+    after): `threads` for the decoder of the main pass (0: as many as the machine has), and
+    `split_key`, the index in `key_times_s` where a second part starts that measure.run decodes side by
+    side on its own demuxer and decoder (one thread each), or None for one pass."""
+
+    threads: int = 0
+    split_key: int | None = None
+
+
+@dataclass(frozen=True)
 class VideoInfo:
     codec: str
     width: int  # coded (stored) size
@@ -26,6 +37,8 @@ class VideoInfo:
     fps: float | None
     frame_count: int | None
     pixel_aspect: float = 1.0  # sample aspect ratio: a stored pixel is shown this many times as wide as tall
+    key_times_s: tuple[float, ...] = ()  # keyframe times (container index, else a demux pass)
+    layout: DecodeLayout = DecodeLayout()  # how the video is decoded (media.probe.decode_layout)
 
     @property
     def _shown_width(self) -> int:  # the stored picture's width on screen, before rotation
@@ -84,44 +97,40 @@ class VideoSeries:
     """Per-sampled-frame measurements (coverage frames) and per-decoded-frame ones (all frames).
 
     Coverage frames are spread over the whole tape (one every `coverage_interval_s` or so) and carry the
-    expensive measurements (face, eyes, exposure inside the face, sharpness, noise). `frame_*` arrays
-    hold cheap measurements for every decoded frame, including the runs of consecutive frames used for
-    motion (flicker, shake, freeze); `frame_run` numbers the run each frame belongs to.
+    expensive measurements (face, eyes, exposure inside the face, sharpness, noise). `frames` hold cheap
+    measurements for every decoded frame, including the runs of consecutive frames used for motion
+    (flicker, shake, freeze); `frame_run` numbers the run each frame belongs to.
+
+    The measured series are filled by the measurements registered in `measure.meters`, one array per
+    series name, and read as attributes: `series.face_luma_mean` (coverage frames: face_luma_mean,
+    face_luma_p95, face_clipped_ratio, face_lr_ratio_db, background_luma_p90, eyes_found,
+    frame_luma_mean, sharpness, noise_sigma, color_cast_deg, skin_cast_distance, coverage_diff,
+    other_face_ratio, mouth_openness) and `series.frame_luma` (decoded frames: frame_luma,
+    frame_background_luma, frame_diff, frame_shift_px, frame_mouth_change, frame_corrupt,
+    frame_contrast). Each meter's docstring says what its series holds.
     """
 
-    # coverage frames
     t_s: np.ndarray  # time of each coverage frame
-    face_found: np.ndarray  # bool
-    face_boxes: tuple[FaceBox | None, ...]
-    face_luma_mean: np.ndarray  # 0-1, NaN without face
-    face_luma_p95: np.ndarray  # 0-1, NaN without face
-    face_clipped_ratio: np.ndarray  # share of face pixels at >= 0.98 luma, NaN without face
-    face_lr_ratio_db: np.ndarray  # brighter half / darker half of the face, dB, NaN without face
-    background_luma_p90: np.ndarray  # 0-1, 90th percentile outside the face and body (frame mean without face)
-    eyes_found: np.ndarray  # bool (False without face)
-    frame_luma_mean: np.ndarray  # 0-1, whole frame
-    sharpness: np.ndarray  # variance of Laplacian on the face (or centre) at 128 px width
-    noise_sigma: np.ndarray  # Immerkaer noise estimate on the face at native resolution, luma 0-255
-    color_cast_deg: np.ndarray  # angle of the gray-edge illuminant estimate from neutral, degrees
-    skin_cast_distance: np.ndarray  # Mahalanobis distance of face chroma from neutral-lit skin, NaN no face
-    coverage_diff: np.ndarray  # relative difference to the previous coverage frame (160 px), NaN first
-    # all decoded frames (coverage + runs)
-    frame_t_s: np.ndarray
+    face_found: np.ndarray  # bool, per coverage frame
+    face_boxes: tuple[FaceBox | None, ...]  # per coverage frame
+    frame_t_s: np.ndarray  # time of each decoded frame
     frame_run: np.ndarray  # int run id, -1 for isolated keyframes
-    frame_luma: np.ndarray  # 0-1 mean luma of each decoded frame
-    frame_background_luma: np.ndarray  # 0-1 mean luma outside the person (whole frame when no face known)
-    frame_diff: np.ndarray  # relative difference (mean abs diff / (std + 0.02)) to the frame just before
-    frame_shift_px: np.ndarray  # background motion to the previous frame of the run, % of width; NaN at start
-    frame_mouth_change: np.ndarray  # mouth movement since the frame before (measure.mouth); NaN unknown
-    frame_corrupt: np.ndarray  # bool: the decoder met damaged data in this frame and concealed it
+    coverage: Mapping[str, np.ndarray]  # per coverage frame, by series name
+    frames: Mapping[str, np.ndarray]  # per decoded frame, by series name
     thumbnails: tuple  # ((t_s, JPEG bytes of a 160 px wide picture), ...): at most a few hundred, evenly spread
     coverage_interval_s: float
     decoded_frames: int
     mode: str
-    # coverage frames, from the face landmarks (measure.faces; empty on the Haar fallback path)
-    # the largest other face's height / the actor's: 0 alone, NaN on a frame not searched at every size
-    other_face_ratio: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
-    mouth_openness: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # inner lip gap / width
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name.startswith("__"):  # pickling and copying look for these before the fields exist
+            raise AttributeError(name)
+        d = self.__dict__
+        for group in ("frames", "coverage"):
+            series = d.get(group)
+            if series is not None and name in series:
+                return series[name]
+        raise AttributeError(f"VideoSeries has no series {name!r}")
 
     def later_by(self, offset_s: float) -> VideoSeries:
         """The same series with every time `offset_s` later (the picture starts after the sound)."""
@@ -219,6 +228,8 @@ class Timeline:
     speech: tuple[bool, ...] = ()
     turns: tuple[tuple[float, float, str], ...] = ()  # (start_s, end_s, "actor" | "reader") when two voices
     slate: tuple[float, float] | None = None
+    # the guide lines drawn on the charts, at this run's thresholds (a --threshold moves them): setting -> value
+    guides: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -68,3 +68,94 @@ def test_a_check_cannot_write_a_finding_under_another_id():
     with pytest.raises(ValueError, match="audio.echo wrote a finding of audio.hum"):
         list(Check("audio.echo", "audio", rogue).run(ctx))
     assert len(CHECKS) >= 30
+
+
+# ---- measure/: one registered class per measurement, one split policy -------------------------------
+
+def _registered():
+    from selftape_check.measure.meters import PER_COVERAGE, PER_FRAME
+
+    return PER_FRAME, PER_COVERAGE
+
+
+def test_every_registered_series_has_one_owner_and_is_read_as_an_attribute():
+    from selftape_check import api  # noqa: F401  (the package as a run imports it)
+    from selftape_check.media.frames import SamplingSettings
+    from selftape_check.media.probe import open_container, probe_container
+    from selftape_check.measure.run import measure_container
+
+    per_frame, per_coverage = _registered()
+    names = [s.name for cls in (*per_frame, *per_coverage) for s in cls.series]
+    assert len(names) == len(set(names)), "two measurements fill one series"
+    path = str(Path(__file__).parent.parent / "samples" / "clean_take.mp4")
+    with open_container(path) as c:
+        media = probe_container(path, c)
+        v = measure_container(c, media, SamplingSettings()).video
+    for cls in per_frame:
+        for s in cls.series:
+            assert len(getattr(v, s.name)) == len(v.frame_t_s) == 125, s.name
+    for cls in per_coverage:
+        for s in cls.series:
+            assert len(getattr(v, s.name)) == len(v.t_s) == 10, s.name
+
+
+def test_every_registered_metric_is_in_the_report_schema():
+    import json
+
+    schema = json.loads((Path(__file__).parent.parent / "docs" / "report.schema.json").read_text())
+    video = schema["$defs"]["report"]["properties"]["metrics"]["properties"]["video"]["properties"]
+    per_frame, per_coverage = _registered()
+    for cls in (*per_frame, *per_coverage):
+        for m in cls.metrics:
+            assert m.name in video and video[m.name].get("description") == m.doc, \
+                f"{m.name}: run python docs/update_thresholds.py"
+
+
+def test_a_new_measurement_is_one_registered_class(tmp_path):
+    """Registering one class is all it takes: its series is measured on every frame and its figure is in
+    the report (here: the share of each frame's thumbnail brighter than 0.5, against the sample's known
+    bright wall and face)."""
+    import numpy as np
+
+    from selftape_check import analyze
+    from selftape_check.measure import meters
+    from selftape_check.measure.meters import Metric, Series
+
+    class BrightShare(meters._Meter):
+        series = (Series("frame_bright_share"),)
+        metrics = (Metric("bright_share_median", 3, meters.median, "test"),)
+
+        def measure(self, v):
+            return float((v.thumb > 0.5).mean())
+
+    meters.per_frame(BrightShare)
+    try:
+        r = analyze(str(Path(__file__).parent.parent / "samples" / "clean_take.mp4"))
+    finally:
+        meters.PER_FRAME.remove(BrightShare)
+    share = r.metrics["video"]["bright_share_median"]
+    # the sample's frame luma is about 0.5 (metrics.video.frame_luma_median): neither all dark nor all bright
+    assert 0.2 < share < 0.8 and np.isfinite(share)
+    assert "bright_share_median" not in analyze(str(Path(__file__).parent.parent / "samples" / "clean_take.mp4")).metrics["video"]
+
+
+def test_the_split_policy_is_one_function():
+    """A 24 s tape with one keyframe cannot be split: it decodes in one pass on the decoder's own threads
+    (before, the probe chose one thread for two parts and the run then found no keyframe to split at);
+    with a keyframe every 2 s it splits at the one nearest the middle, each part on one thread."""
+    import selftape_check.measure.run as run
+    from selftape_check.media import probe
+
+    path = str(Path(__file__).parent.parent / "samples" / "clean_take.mp4")  # a regular file
+    one_key = probe.decode_layout(path, 1920, 1080, 24.0, [0.0], 0, every_frame=True)
+    assert one_key.split_key is None and one_key.threads == probe.DEEP_THREADS
+    keys = [2.0 * i for i in range(12)]
+    two = probe.decode_layout(path, 1920, 1080, 24.0, keys, 0, every_frame=True)
+    assert two.split_key == 6 and two.threads == 1
+    assert probe.decode_layout(path, 1920, 1080, 24.0, keys, 1, every_frame=True).split_key is None  # a scan's worker
+    assert probe.decode_layout(path, 1920, 1080, 12.0, keys, 0, every_frame=True).split_key is None  # short
+    assert probe.decode_layout(path, 7680, 4320, 24.0, keys, 0, every_frame=True) == probe.DecodeLayout(threads=1)
+    assert not hasattr(run, "_split_at") and not hasattr(probe, "two_parts")
+    # one demux loop: the later part and the main pass both go through _Pump
+    src = Path(run.__file__).read_text()
+    assert src.count("container.demux(") == 1

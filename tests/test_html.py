@@ -388,3 +388,23 @@ def _tiny_jpeg() -> bytes:
 
     ok, data = cv2.imencode(".jpg", np.full((90, 160, 3), 128, np.uint8))
     return data.tobytes()
+
+
+def test_html_guide_lines_follow_the_runs_thresholds():
+    """The dashed guide lines are drawn at the thresholds the run used: --threshold moves them (the
+    face chart's y is 4 + 92 (1 - luma) on a 0-100 viewBox; the sound chart's 4 + 92 (-LUFS / 60))."""
+    from selftape_check import analyze
+    from selftape_check.report.html import render_html
+
+    def dashed_ys(report, track):
+        page = render_html([report])
+        chart = page.split(f'data-track="{track}"', 1)[1].split("</svg>", 1)[0]
+        return sorted(float(y) for y in re.findall(r'<line [^>]*y1="([0-9.]+)"[^>]*stroke-dasharray', chart))
+
+    default = analyze(SAMPLES / "clean_take.mp4", pictures=True)
+    moved = analyze(SAMPLES / "clean_take.mp4", pictures=True,
+                    thresholds={"face.underexposed.warn_luma": 0.4, "audio.too_quiet.warn_lufs": -36.0})
+    assert dashed_ys(default, "face") == [round(4 + 92 * (1 - 0.85), 1), round(4 + 92 * (1 - 0.25), 1)]
+    assert dashed_ys(moved, "face") == [round(4 + 92 * (1 - 0.85), 1), round(4 + 92 * (1 - 0.4), 1)]
+    assert dashed_ys(moved, "sound")[-1] == round(4 + 92 * 36 / 60, 1)
+    assert dashed_ys(default, "sound")[-1] == round(4 + 92 * 30 / 60, 1)

@@ -3,9 +3,10 @@
 This thread demuxes and decodes; a second thread measures what was decoded, in order, through a short
 queue. The decoder's own threads then keep working while a frame is measured (the measuring is numpy and
 OpenCV, which release the GIL): decoding every frame of a 1080p tape kept 1.6 of 2 cores busy when the
-two took turns. On tapes of 20 s and more a third thread (`_LaterPart`) decodes and measures the video
-of the second half on its own demuxer and decoder, and its series are appended at the end: a keyframe
-decoded on its own keeps one core busy, and two halves keep both (see `media.probe.two_parts`).
+two took turns. When the probe's layout says so (`media.probe.decode_layout`, the one split policy) a
+third thread (`_LaterPart`) decodes and measures the video of the second half on its own demuxer and
+decoder, and its series are appended at the end: a keyframe decoded on its own keeps one core busy,
+and two halves keep both. Both parts read the file through the same loop (`_Pump`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import av
 
 from ..errors import AnalysisError
 from ..media.audio import AudioDecoder
-from ..media.frames import DecodePlan, SamplingSettings, VideoSampler, configure_decoder, keyframe_times, plan_decode
+from ..media.frames import DecodePlan, SamplingSettings, VideoSampler, configure_decoder, plan_decode
 from ..media.memory import release_free_memory
-from ..media.probe import audio_stream, open_container, other_audio_streams, packet_end_s, two_parts, video_stream
+from ..media.probe import audio_stream, open_container, other_audio_streams, packet_end_s, video_stream
 from ..model import Measurements, MediaInfo, OtherTrack
 from .audio import AudioMeter
 from .sync import LipSyncMeter
@@ -30,7 +31,6 @@ from .video import VideoMeter
 TRIM_EVERY_PACKETS = 4096  # about 20-40 s of a typical tape
 QUEUE_BYTES = 32 * 2**20  # decoded pictures waiting to be measured, at most (bounded memory at any size)
 QUEUE_ITEMS = 64  # and at most this many frames or sound blocks
-SPLIT_SHARE = 0.5  # where the later part of the video starts, as a share of the duration
 EARLY_SOUND_S = 0.1  # sound starting this much before the picture starts the tape (less is encoder priming)
 
 
@@ -87,16 +87,43 @@ class _Measurer:
             raise self._error
 
 
+class _Pump:
+    """The one demux loop: reads the packets of `streams` in file order and hands each non-empty one to
+    `route`; every 64 packets checks the deadline (a `timeout` error) and `cancel`, and with `trim` gives
+    freed memory back to the system now and then. `packets` and `data_end_s` (where the packets end, s
+    from their stream's start) stay readable when the loop ends on an error."""
+
+    def __init__(self, media: MediaInfo, deadline: float | None, trim: bool = False,
+                 cancel: threading.Event | None = None) -> None:
+        self.media, self.deadline, self.trim, self.cancel = media, deadline, trim, cancel
+        self.packets = 0
+        self.data_end_s = 0.0
+
+    def run(self, container: av.container.InputContainer, streams: list, route: Callable[[av.Packet], None]) -> None:
+        for packet in container.demux(streams):
+            self.packets += 1
+            if self.packets % 64 == 0:
+                if self.cancel is not None and self.cancel.is_set():
+                    return
+                if self.deadline is not None and time.monotonic() > self.deadline:
+                    raise AnalysisError("timeout", f"{self.media.path}: analysis took longer than the time limit")
+                if self.trim and self.packets % TRIM_EVERY_PACKETS == 0:
+                    release_free_memory()
+            self.data_end_s = max(self.data_end_s, packet_end_s(packet))
+            if packet.size:
+                route(packet)
+
+
 class _LaterPart(threading.Thread):
     """Decodes and measures the video of the later part of the tape (the GOPs in `keys`) on its own
     demuxer and decoder, beside the main pass, which decodes the earlier part and all the sound. It
     demuxes from the start and passes over the packets before its first keyframe (counting keyframes
     as the main pass does, so the two parts meet exactly); see docs/performance.md for the gain."""
 
-    def __init__(self, media: MediaInfo, plan: DecodePlan, keys: range, sampling: SamplingSettings, threads: int,
+    def __init__(self, media: MediaInfo, plan: DecodePlan, keys: range, sampling: SamplingSettings,
                  deadline: float | None) -> None:
         super().__init__(name="selftape-later-part", daemon=True)
-        self.media, self.plan, self.keys, self.threads, self.deadline = media, plan, keys, threads, deadline
+        self.media, self.plan, self.keys, self.deadline = media, plan, keys, deadline
         self.meter = VideoMeter(_interval_s(sampling, media), sampling.mode)
         self.sampler: VideoSampler | None = None
         self.error: BaseException | None = None
@@ -106,23 +133,19 @@ class _LaterPart(threading.Thread):
         try:
             with open_container(self.media.path) as container:
                 stream = video_stream(container)
-                configure_decoder(stream, self.threads)
+                configure_decoder(stream, self.media.video.layout.threads)
                 self.sampler = sampler = VideoSampler(stream, self.plan, self.media.video, self.keys)
-                packets = 0
+
+                def route(packet: av.Packet) -> None:
+                    for frame in sampler.feed(packet):
+                        self.meter.feed(frame.decoded())
+
                 try:
-                    for packet in container.demux(stream):
-                        packets += 1
-                        if self.cancel.is_set():
-                            return
-                        if packets % 64 == 0 and self.deadline is not None and time.monotonic() > self.deadline:
-                            raise AnalysisError("timeout",
-                                                f"{self.media.path}: analysis took longer than the time limit")
-                        if packet.size == 0:
-                            continue
-                        for frame in sampler.feed(packet):
-                            self.meter.feed(frame.decoded())
+                    _Pump(self.media, self.deadline, cancel=self.cancel).run(container, [stream], route)
                 except av.error.FFmpegError:
                     pass  # a damaged stream mid-file: keep what was measured, as the main pass does
+                if self.cancel.is_set():
+                    return
                 for frame in sampler.flush():
                     self.meter.feed(frame.decoded())
         except BaseException as exc:  # handed to the main pass
@@ -153,17 +176,6 @@ def _interval_s(sampling: SamplingSettings, media: MediaInfo) -> float:
     return sampling.interval_s or 1.0 / fps
 
 
-def _split_at(plan: DecodePlan, media: MediaInfo, decoder_threads: int) -> int | None:
-    """The keyframe where the later part starts (the one nearest the middle of the tape), or None to
-    decode in one pass: see `media.probe.two_parts`, and a tape with no keyframe between a fifth and
-    four fifths of its length."""
-    v, keys, d = media.video, plan.key_times_s, media.duration_s
-    if v is None or not two_parts(media.path, v.width, v.height, d, decoder_threads) or len(keys) < 2:
-        return None
-    k = min(range(1, len(keys)), key=lambda i: abs(keys[i] - SPLIT_SHARE * d))
-    return k if 0.2 * d <= keys[k] <= 0.8 * d else None
-
-
 def measure_container(
     container: av.container.InputContainer,
     media: MediaInfo,
@@ -174,8 +186,8 @@ def measure_container(
     """Decode what the sampling plan asks for and return the measurement series.
 
     `deadline` is a `time.monotonic()` value after which the work stops with a `timeout` error;
-    `decoder_threads` is what `probe_container` was given (0: the tool chooses, and may decode the
-    video in two parts side by side, see `media.probe.two_parts`).
+    `decoder_threads` is what `probe_container` was given; how the video is decoded (its threads, one
+    pass or two parts side by side) is the probe's `media.video.layout` (`media.probe.decode_layout`).
     """
     vstream = video_stream(container) if media.video is not None else None
     astream = audio_stream(container) if media.audio is not None else None
@@ -195,13 +207,11 @@ def measure_container(
 
     sampler = video_meter = later = None
     if vstream is not None and media.video is not None:
-        keys = keyframe_times(container, vstream)
-        plan = plan_decode(keys, media.duration_s, media.video.fps or 30.0, sampling)
-        split = _split_at(plan, media, decoder_threads)
+        plan = plan_decode(list(media.video.key_times_s), media.duration_s, media.video.fps or 30.0, sampling)
+        split = media.video.layout.split_key
         sampler = VideoSampler(vstream, plan, media.video, None if split is None else range(0, split))
         if split is not None:
-            later = _LaterPart(media, plan, range(split, len(plan.key_times_s)), sampling,
-                               vstream.codec_context.thread_count, deadline)
+            later = _LaterPart(media, plan, range(split, len(plan.key_times_s)), sampling, deadline)
         video_meter = VideoMeter(_interval_s(sampling, media), sampling.mode)
     audio_dec = audio_meter = None
     if astream is not None and media.audio is not None:
@@ -228,38 +238,28 @@ def measure_container(
         if lips is not None:
             lips.feed_audio(block, audio_dec.sample_rate)
 
+    def route(packet: av.Packet) -> None:
+        if packet.stream is vstream and sampler is not None:
+            for frame in sampler.feed(packet):
+                measurer.put(measure_frame, frame, frame_bytes)
+        elif packet.stream is astream and audio_dec is not None:
+            for block in audio_dec.feed(packet):
+                measurer.put(measure_audio, block)
+        elif packet.stream.index in others:
+            other = others[packet.stream.index]
+            for block in other.decoder.feed(packet):
+                measurer.put(other.meter.feed, block)
+
     measurer = _Measurer()
-    packets = 0
-    data_end = 0.0  # where the packets end (s from their stream's start)
+    pump = _Pump(media, deadline, trim=True)
     if later is not None:
         later.start()
     try:
         try:
-            for packet in container.demux(streams + [o.stream for o in others.values()]):
-                packets += 1
-                if packets % 64 == 0:
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise AnalysisError("timeout", f"{media.path}: analysis took longer than the time limit")
-                    if packets % TRIM_EVERY_PACKETS == 0:
-                        release_free_memory()
-                data_end = max(data_end, packet_end_s(packet))
-                if packet.stream is vstream and sampler is not None:
-                    if packet.size == 0:
-                        continue
-                    for frame in sampler.feed(packet):
-                        measurer.put(measure_frame, frame, frame_bytes)
-                elif packet.stream is astream and audio_dec is not None:
-                    if packet.size == 0:
-                        continue
-                    for block in audio_dec.feed(packet):
-                        measurer.put(measure_audio, block)
-                elif packet.stream.index in others and packet.size:
-                    other = others[packet.stream.index]
-                    for block in other.decoder.feed(packet):
-                        measurer.put(other.meter.feed, block)
+            pump.run(container, streams + [o.stream for o in others.values()], route)
         except av.error.FFmpegError as exc:
             # a damaged stream mid-file: keep what was measured if there is enough of it
-            if packets < 2:
+            if pump.packets < 2:
                 raise AnalysisError("truncated", f"{media.path}: the file is damaged ({exc})") from exc
         if sampler is not None:
             for frame in sampler.flush():
@@ -298,6 +298,6 @@ def measure_container(
     return Measurements(media=media, video=video, audio=audio,
                         bad_video_packets=bad_video,
                         bad_audio_packets=audio_dec.bad_packets if audio_dec is not None else 0,
-                        data_end_s=data_end if streams else None,
+                        data_end_s=pump.data_end_s if streams else None,
                         other_audio=tuple(o.finish() for o in others.values()),
                         sync=lips.finish() if lips is not None else None)

@@ -16,6 +16,7 @@ import numpy as np
 from ..model import AudioSeries, Measurements, VideoSeries
 from ..units import energy_mean_db
 from .acoustics import mains_hum, rt60_from_decay_rates
+from .meters import metric_values
 from .framing import EYE_LINE, backlight_ratio, face_boxes
 from .motion import RunStats
 from .slate import Slate, speech_span_s
@@ -83,6 +84,18 @@ class VideoSummary(_Group):
     flicker_pct_median: float | None = nd(2)
     shake_pct_median: float | None = nd(3)
     motion_runs: int | None = nd(None)
+    # the registered measurements' own figures (measure.meters: Metric): ((name, value, digits), ...)
+    measured: tuple = nd(None, json=False)
+
+    def to_json(self) -> dict[str, Any]:
+        out = super().to_json()
+        for name, value, digits in self.measured or ():
+            out[name] = _json_value(value, digits)
+        return out
+
+    def metric(self, name: str) -> float | None:
+        """A registered measurement's figure at full precision (what a check reads)."""
+        return dict((n, v) for n, v, _ in self.measured or ()).get(name)
 
 
 @dataclass(frozen=True)
@@ -261,6 +274,7 @@ def video_summary(v: VideoSeries, duration_s: float, fps: float | None, motion: 
         flicker_pct_median=median(motion.flicker_pct) if motion is not None else None,
         shake_pct_median=median(motion.shake_pct) if motion is not None else None,
         motion_runs=int(len(motion.flicker_pct)) if motion is not None else None,
+        measured=metric_values(v),
     )
 
 

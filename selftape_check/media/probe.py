@@ -9,7 +9,7 @@ from typing import Iterator
 import av
 
 from ..errors import AnalysisError
-from ..model import AudioInfo, MediaInfo, VideoInfo
+from ..model import AudioInfo, DecodeLayout, MediaInfo, VideoInfo
 
 # A decompression bomb is refused before any frame is decoded: 16K x 16K is far beyond any camera.
 MAX_PIXELS = 8192 * 8192  # DCI 8K (8192x4320) fits; a 16000x16000 frame (768 MB as RGB) is refused unread
@@ -27,12 +27,26 @@ DEEP_PIXELS = 1920 * 1088
 TWO_PARTS_MIN_S = 20.0
 
 
-def two_parts(path: str, width: int, height: int, duration_s: float, decoder_threads: int) -> bool:
-    """Whether the video is decoded in two parts side by side (measure.run): not when the caller set
-    the decoder threads (a folder scan running files in parallel sets 1), and only for a regular file,
-    which the later part opens again."""
-    return (decoder_threads == 0 and width * height <= LARGE_PIXELS and duration_s >= TWO_PARTS_MIN_S
-            and os.path.isfile(path))
+SPLIT_SHARE = 0.5  # the second half starts at the keyframe nearest this share of the duration
+SPLIT_RANGE = (0.2, 0.8)  # ... which must lie within this share of it (else one pass)
+
+
+def decode_layout(path: str, width: int, height: int, duration_s: float, key_times_s: list[float],
+                  decoder_threads: int, every_frame: bool) -> DecodeLayout:
+    """The one split policy. Two parts side by side, each on one decoder thread: a tape of 20 s and
+    more, up to 4K, a regular file (the second part opens it again), the decoder threads left to the
+    tool (a folder scan running files in parallel sets 1), and a keyframe between a fifth and four
+    fifths of the tape to start the second part at. Otherwise one pass: one thread above 4K (memory),
+    DEEP_THREADS frame threads when every frame is a coverage frame up to 1080p, else the caller's."""
+    if width * height > LARGE_PIXELS:
+        return DecodeLayout(threads=1)  # each frame in flight in a frame-threaded decoder costs 50 MB and more
+    if decoder_threads == 0 and duration_s >= TWO_PARTS_MIN_S and os.path.isfile(path) and len(key_times_s) >= 2:
+        k = min(range(1, len(key_times_s)), key=lambda i: abs(key_times_s[i] - SPLIT_SHARE * duration_s))
+        if SPLIT_RANGE[0] * duration_s <= key_times_s[k] <= SPLIT_RANGE[1] * duration_s:
+            return DecodeLayout(threads=1, split_key=k)
+    if every_frame and decoder_threads == 0 and width * height <= DEEP_PIXELS:
+        return DecodeLayout(threads=DEEP_THREADS)
+    return DecodeLayout(threads=decoder_threads)
 
 
 def _mp4_without_index(path: str) -> bool:
@@ -184,17 +198,15 @@ def probe_container(path: str, container: av.container.InputContainer, decoder_t
         fps = float(vs.average_rate) if vs.average_rate else None
         if fps is None or not (MIN_FPS <= fps <= MAX_FPS):
             fps = _fps_from_packets(container, vs)
-        # above 4K each frame in flight in a frame-threaded decoder costs 50 MB and more: decode on one
-        # thread there so memory stays bounded
-        threads = 1 if width * height > LARGE_PIXELS else decoder_threads
-        if two_parts(path, width, height, duration_s, decoder_threads):
-            threads = 1  # each of the two parts on one thread
-        elif every_frame and decoder_threads == 0 and width * height <= DEEP_PIXELS:
-            threads = DEEP_THREADS
-        rotation = _rotation_of_first_frame(container, vs, threads)
+        from .frames import keyframe_times
+
+        keys = keyframe_times(container, vs)
+        layout = decode_layout(path, width, height, duration_s, keys, decoder_threads, every_frame)
+        rotation = _rotation_of_first_frame(container, vs, layout.threads)
         video = VideoInfo(
             codec=cc.name, width=width, height=height, rotation=rotation, fps=fps,
             frame_count=int(vs.frames) if vs.frames else None, pixel_aspect=_pixel_aspect(vs),
+            key_times_s=tuple(keys), layout=layout,
         )
 
     audio = None

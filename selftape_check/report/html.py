@@ -17,7 +17,7 @@ import struct
 from typing import Sequence
 
 from ..judge.settings import SETTINGS
-from ..model import Finding, Report
+from ..model import Finding, Report, Timeline
 from . import plain
 from .json import display_path
 from .text import format_ranges, format_time, media_line, when_text
@@ -139,6 +139,11 @@ def _axis(scale: _Scale) -> str:
     return f'<div class="axis" aria-hidden="true">{"".join(out)}</div>'
 
 
+def _guide(tl: Timeline, key: str) -> float:
+    """A chart's guide line at the run's threshold (the setting's default for a timeline without it)."""
+    return dict(tl.guides).get(key, SETTINGS[key].default)
+
+
 def _face_track(r: Report, scale: _Scale) -> str:
     """Face brightness (0-1, a line) over the tape, marks where no face was found; dashed: too dark and
     too bright. Each sample covers the stretch until the next, so the line reaches the last one's end."""
@@ -151,7 +156,7 @@ def _face_track(r: Report, scale: _Scale) -> str:
     end = min(scale.duration, times[-1] + step)
     y = lambda v: 4 + 92 * (1 - min(max(v, 0.0), 1.0))  # noqa: E731  (viewBox 0-100 high)
     parts = []
-    for level in (SETTINGS["face.underexposed.warn_luma"].default, SETTINGS["face.overexposed.warn_luma"].default):
+    for level in (_guide(tl, "face.underexposed.warn_luma"), _guide(tl, "face.overexposed.warn_luma")):
         parts.append(f'<line x1="0" x2="{CHART_W}" y1="{y(level):.1f}" y2="{y(level):.1f}" stroke="#aaa" '
                      'stroke-dasharray="6 6" vector-effect="non-scaling-stroke"/>')
     segs: list[list[str]] = []
@@ -192,7 +197,7 @@ def _sound_track(r: Report, scale: _Scale) -> str:
         return ""
     y = lambda v: 4 + 92 * min(max(-v / 60.0, 0.0), 1.0)  # noqa: E731
     parts = []
-    for level in (SETTINGS["audio.guide.voice_max_lufs"].default, SETTINGS["audio.too_quiet.warn_lufs"].default):
+    for level in (_guide(tl, "audio.guide.voice_max_lufs"), _guide(tl, "audio.too_quiet.warn_lufs")):
         parts.append(f'<line x1="0" x2="{CHART_W}" y1="{y(level):.1f}" y2="{y(level):.1f}" stroke="#aaa" '
                      'stroke-dasharray="6 6" vector-effect="non-scaling-stroke"/>')
     times = list(tl.audio_t_s)

@@ -3,8 +3,11 @@ drawn), and the series thinned for plotting. Used by the HTML report."""
 
 from __future__ import annotations
 
+from typing import Mapping
+
 import numpy as np
 
+from ..judge.settings import SETTINGS
 from ..measure.framing import backlight_ratio
 from ..measure.slate import Slate
 from ..measure.voices import Voices
@@ -82,9 +85,15 @@ def _thin(n: int) -> np.ndarray:
     return np.linspace(0, n, min(n, MAX_POINTS) + 1).astype(int)
 
 
-def timeline(m: Measurements, voices: Voices | None = None, found: Slate | None = None) -> Timeline:
+GUIDES = ("face.underexposed.warn_luma", "face.overexposed.warn_luma", "audio.guide.voice_max_lufs",
+          "audio.too_quiet.warn_lufs")  # the settings the HTML charts draw as dashed lines
+
+
+def timeline(m: Measurements, voices: Voices | None = None, found: Slate | None = None,
+             limits: Mapping[str, float] | None = None) -> Timeline:
     """The series for the HTML charts; with `voices` (measure.voices) each speech turn marked as the
-    actor's or the reader's when a reader was found, and the slate (measure.slate)."""
+    actor's or the reader's when a reader was found, and the slate (measure.slate); `limits`: the run's
+    thresholds, for the charts' guide lines (the settings' defaults without)."""
     vt, fl, at, lufs, sp = (), (), (), (), ()
     if m.video is not None and len(m.video.t_s):
         v = m.video
@@ -103,5 +112,7 @@ def timeline(m: Measurements, voices: Voices | None = None, found: Slate | None 
     if voices is not None and voices.reader_lufs is not None:
         turns = tuple((t.start_s, t.end_s, t.speaker) for t in voices.turns if t.speaker in ("actor", "reader"))
     slate = (found.start_s, found.end_s) if found is not None else None
+    guides = tuple((k, float(limits[k] if limits is not None else SETTINGS[k].default))
+                   for k in GUIDES)
     return Timeline(video_t_s=vt, face_luma=fl, audio_t_s=at, loudness_lufs=lufs, speech=sp, turns=turns,
-                    slate=slate)
+                    slate=slate, guides=guides)
