@@ -27,14 +27,27 @@ def meter_schema() -> dict[str, dict]:
             for cls in (*PER_FRAME, *PER_COVERAGE) for m in cls.metrics}
 
 
-def video_metrics(schema: dict) -> dict:
-    return schema["$defs"]["report"]["properties"]["metrics"]["properties"]["video"]["properties"]
+SCHEMA_ANCHOR = '"longest_unmeasured_s":'  # the last hand-written metrics.video property; the generated follow
+
+
+def with_meters(text: str) -> str:
+    """The schema text with one line per registered figure after SCHEMA_ANCHOR's line (the lines there
+    before are replaced); the rest of the file is left as written."""
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if SCHEMA_ANCHOR in line)
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+    end = at + 1
+    while lines[end].strip().startswith('"'):  # the generated lines of the last run
+        end += 1
+    generated = [f"{indent}{json.dumps(k)}: {json.dumps(v)}" for k, v in meter_schema().items()]
+    block = [lines[at].rstrip(",") + ("," if generated else "")]
+    block += [g + ("," if i + 1 < len(generated) else "") for i, g in enumerate(generated)]
+    return "\n".join(lines[:at] + block + lines[end:])
 
 
 if __name__ == "__main__":
     text = DOC.read_text()
     head = text.split(MARK)[0]
     DOC.write_text(head + MARK + table())
-    schema = json.loads(SCHEMA.read_text())
-    video_metrics(schema).update(meter_schema())
-    SCHEMA.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    SCHEMA.write_text(with_meters(SCHEMA.read_text()))
+    json.loads(SCHEMA.read_text())  # still JSON

@@ -243,3 +243,18 @@ def test_a_face_missing_during_the_lines_is_found_and_placed(tmp_path, scene):
     assert f.severity == "warn" and f.value == pytest.approx(0.75, abs=0.1)
     assert len(f.ranges) == 1
     assert f.ranges[0][0] == pytest.approx(5.0, abs=1.0) and f.ranges[0][1] == pytest.approx(7.5, abs=1.0)
+
+
+@pytest.mark.parametrize("low, high", [(0.3, 0.7), (0.45, 0.55), (0.5, 0.5)])
+def test_frame_contrast_reads_the_rms_contrast_set(tmp_path, low, high):
+    """A frame whose two halves sit at luma `low` and `high` (0-1, Rec. 709 limited range) has an RMS
+    contrast of (high - low) / 2: the report's frame_contrast_median reads it within 0.01 (a grey's RGB
+    level v/255 becomes luma v/255 once the limited range is undone)."""
+    h, w = 360, 640
+    frame = np.empty((h, w, 3), np.uint8)
+    frame[:, : w // 2] = round(255 * low)
+    frame[:, w // 2:] = round(255 * high)
+    path = str(tmp_path / "halves.mp4")
+    write_tape(path, [frame] * 25, 25, crf=10)
+    r = analyze(path)
+    assert abs(r.metrics["video"]["frame_contrast_median"] - (high - low) / 2) <= 0.01

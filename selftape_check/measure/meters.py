@@ -215,6 +215,19 @@ class Corruption(_Meter):
         return v.frame.corrupt
 
 
+@per_frame
+class FrameContrast(_Meter):
+    """RMS contrast of the frame (standard deviation of its luma, 0-1; Peli 1990): a hazy, washed-out
+    picture (a dirty lens, flare, fog) reads low, a lit face against a darker room 0.15-0.25."""
+
+    series = (Series("frame_contrast", doc="RMS contrast (std of luma, 0-1) of each decoded frame"),)
+    metrics = (Metric("frame_contrast_median", 3, median,
+                      "median over the decoded frames of the RMS contrast (std of luma, 0-1)"),)
+
+    def measure(self, v: FrameView) -> float:
+        return float(v.thumb.std())
+
+
 # ---- coverage frames (after the face was looked for) ---------------------------------------------------
 
 @per_coverage
