@@ -9,6 +9,7 @@ Workers ignore Ctrl-C: the caller decides, and closing the iterator stops the po
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
@@ -27,6 +28,19 @@ def error_report(path: str, type: str, message: str, elapsed_s: float | None = N
 def hard_limit_s(timeout_s: float | None) -> float | None:
     """When a worker is killed: past the cooperative deadline, with room for a slow last step."""
     return None if timeout_s is None else timeout_s * 1.25 + 30.0
+
+
+def _before_fork() -> None:
+    """Workers are forked from this process. Garbage that holds FFmpeg objects (a decoder or scaler with
+    threads of its own) is freed here, where those threads exist, and what is left is frozen so that a
+    worker's collector never frees an inherited one: freeing it there waits forever for threads that
+    were not forked (seen: a worker forked from a test process that had decoded in-process hung in
+    sws_freeContext, and its file timed out)."""
+    gc.collect()
+    gc.freeze()
+
+
+os.register_at_fork(before=_before_fork, after_in_parent=gc.unfreeze)
 
 
 def _worker_init() -> None:

@@ -72,7 +72,8 @@ def periodic_brightness(luma: np.ndarray, fps: float, width: int) -> bool:
     strongest periodogram peak (the peak bin and its two neighbours, where a windowed sinusoid's power
     lies). A cut is a step (taken out by the median) and motion spreads its power over the spectrum."""
     n = len(luma)
-    if n < max(MIN_RUN_FRAMES, PERIODIC_MIN_S * fps) or luma.mean() < 0.03:
+    # a second's worth of frames: a 1 s keyframe interval at 22.13 fps holds 22 frames, not 22.13
+    if n < max(MIN_RUN_FRAMES, np.floor(PERIODIC_MIN_S * fps + 1e-6)) or luma.mean() < 0.03:
         return False
     resid = luma - _running_median(luma, width)
     resid = resid - resid.mean()
