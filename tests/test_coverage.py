@@ -128,7 +128,7 @@ def test_report_says_how_much_was_seen(long_gop_reports):
 FLICKER_S = 3.0
 
 
-def _flicker_tape(path: Path, subject: np.ndarray, hz: float, depth: float, fps: int = FPS) -> Path:
+def _flicker_tape(path: Path, subject: np.ndarray, hz: float, depth: float, fps: float = FPS) -> Path:
     """Moving footage (the picture swaying 12 px and walking 60 px across and back), its brightness
     multiplied by 1 + depth sin(2 pi hz t)."""
     rng = np.random.default_rng(1)
@@ -141,13 +141,23 @@ def _flicker_tape(path: Path, subject: np.ndarray, hz: float, depth: float, fps:
             f = f * (1.0 + depth * np.sin(2 * np.pi * hz * t)) + rng.normal(0, 1.0, f.shape).astype(np.float32)
             yield np.clip(f, 0, 255).astype(np.uint8)
 
-    write_tape(str(path), frames(), fps, None, gop=fps, crf=22)
+    write_tape(str(path), frames(), fps, None, gop=int(fps), crf=22)
     return path
 
 
 def _flicker_report(tmp_path, subject, hz, depth):
     report = analyze(_flicker_tape(tmp_path / f"flicker_{hz}_{depth}.mp4", subject, hz, depth))
     return report, {f.check for f in report.findings}
+
+
+def test_flicker_at_a_fractional_frame_rate_with_one_second_keyframes(tmp_path, subject):
+    """At 22.13 fps (a real clip's rate) a 1 s keyframe interval holds 22 frames, under the 22.13 a second
+    of periodicity asked for: every run was judged not periodic, cut at each swing, and dropped."""
+    path = _flicker_tape(tmp_path / "flicker_22fps.mp4", subject, 7.0, 0.12, fps=22.13)
+    report = analyze(path)
+    assert report.media.video.fps == pytest.approx(22.13, abs=0.01)
+    assert "image.flicker" in {f.check for f in report.findings}
+    assert report.metrics["video"]["flicker_pct_median"] == pytest.approx(105 * 0.12, rel=0.35)
 
 
 @pytest.mark.parametrize("hz,depth", [(7.0, 0.28), (5.0, 0.15)])
@@ -216,3 +226,24 @@ def test_real_clips_flicker_only_when_made_to(tmp_path, name):
     assert "image.flicker" not in {f.check for f in analyze(src).findings}
     flickering = _reencoded_with_flicker(src, tmp_path / "flicker.mp4", 7.0, 0.28)
     assert "image.flicker" in {f.check for f in analyze(flickering).findings}
+
+
+def test_a_freeze_in_a_large_picture_is_one_freeze(tmp_path, subject):
+    """A 1280x720 picture swaying, frozen from 1.5 to 4.5 s (no sound: only identical frames count).
+    Every frame's thumbnail must be made the same way: a coverage frame's (every 0.5 s) came from the
+    640 px analysis copy and differed from its neighbours', breaking the freeze into 0.5 s pieces."""
+    import cv2
+
+    big = cv2.resize(subject, (1280, 720), interpolation=cv2.INTER_CUBIC)
+    frames = [np.clip(_moving(big, min(i, 37) if i < 113 else i, FPS_FREEZE, amplitude_px=6.0), 0, 255)
+              .astype(np.uint8) for i in range(150)]
+    path = tmp_path / "frozen_720p.mp4"
+    write_tape(str(path), frames, FPS_FREEZE, None, gop=FPS_FREEZE, crf=20)
+    r = analyze(path)
+    found = [f for f in r.findings if f.check == "video.frozen"]
+    assert len(found) == 1 and len(found[0].ranges) == 1, found
+    (a, b), = found[0].ranges
+    assert a == pytest.approx(1.5, abs=0.2) and b == pytest.approx(4.5, abs=0.2)
+
+
+FPS_FREEZE = 25
