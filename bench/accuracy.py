@@ -163,29 +163,27 @@ def main() -> int:
     return 0 if ok else 1
 
 
-# what the misses were, looked into on the run of 2026-12-04 (tape names are stable: the corpus is seeded)
+# what the misses were, looked into on the run of 2026-12-07 (tape names are stable: the corpus is seeded)
 NOTES = {
-    "av.sync_offset": "not implemented; its tapes (sound 400 ms off) all miss.",
+    "av.sync_offset": "one tape per half, 5-6 s long (the target is set for 8 s and more). Held: "
+    "`held_audio_shift` (face3, 400 ms late) reads +432 ms and fires; the false alarm is `held_shake_2`, a "
+    "still photo with a microphone before the mouth shaken 8.7 px a frame over 6 s of spoken digits: the lip "
+    "landmarks jump about under the motion, and 12+ of those jumps lined up by chance with the digits at "
+    "-353 ms (bootstrap agreement 0.92). The other 11 shake tapes (both halves) read the mouth as still and "
+    "skip. Tune: `tune_audio_shift` (face1, 22 fps, 6.1 s) holds 10 mouth openings, under the 12 asked for: "
+    "skipped, not measured.",
     "audio.reader_louder": "alone, every reader at +13..14 dB is found (near or far, in a 0.3 or 0.6 s room) "
     "and one at +7.5 dB; the two at +1.4-1.7 dB, whose lines overlap the actor's by 0.4 s, rightly raise "
     "nothing. With the whole scene in a 1.1-1.2 s room (`*_reader_louder+reverb_0`) the reader's echo spills "
     "into the actor's turns and the actor reads -14 to -16 LUFS against the reader's -14 to -16: no finding. "
     "The same set-up on the other clip (`_1`) is found.",
-    "image.flicker": "`held_flicker_1` (depth 0.107 at 7 Hz, 30 fps) and `tune_flicker_2` (0.117, the 22 fps "
-    "clip): no run of consecutive frames was measured on these 6 s tapes (`flicker_pct_median` null), so "
-    "flicker cannot be seen; where runs are measured, depth 0.019 (`tune_flicker_3`) and up fires.",
-    "video.frozen": "a freeze of 2.9 and 3.4 s inside the 22 fps face1 clip is missed (`tune_frozen_1`, `_3`); "
-    "the freezes on the photo tapes (2.8-3.0 s) and in the face3 clip (3.1 s) are found.",
-    "video.black_frames": "1.43 s of black is missed in a tape with one keyframe (`tune_black_frames_4`, "
-    "long GOP) and in a phone's variable-rate tape (`held_black_frames_5`, the 24 fps wda clip): the frames "
-    "sampled do not fall in the black stretch; in the phone encode (a keyframe a second) 1.3-1.4 s is found, "
-    "read 0.92-1.17 s long.",
-    "face.missing": "`tune_no_face` (the empty room, room seed 4): the tool finds a face in the empty room (where "
-    "was not looked into) and reports eyes hidden and off-centre instead of no face.",
-    "face.eyes_hidden": "the false alarm is `tune_no_face` (a face found in the empty room).",
-    "face.off_center": "the false alarm is `tune_no_face` (a face found in the empty room).",
+    "image.flicker": "found from depth 0.019 up on every clip and photo since a run of a second's frames at "
+    "22.13 fps (22) counts as long enough to judge periodicity (`tune_flicker_2` was missed before).",
+    "video.frozen": "found on the photos and clips since every frame's thumbnail is made the same way "
+    "(`tune_frozen_1`, `_3` were missed before: coverage frames broke the freeze every 0.5 s).",
     "face.backlit": "`tune_backlit_1` (person at 0.41x in front of a 244 grey wall): the people0 photo carries "
-    "its own grey backdrop, darkened with the person, so the bright wall is only at the frame's sides.",
+    "its own grey backdrop, darkened with the person, so the bright wall is only at the frame's sides "
+    "(background / face 3.36, limit 3.5).",
 }
 
 
@@ -215,11 +213,17 @@ def write_doc(labels, halves, curve_lines, summary) -> None:
         "(`bench/corpus.py` HALVES). No threshold was changed to fit this corpus. The thresholds in use were "
         "calibrated before v2 on the v1 corpus, made from all of these sources: the held half is new in "
         "strengths, set-ups and encodes, not yet in people, so its figures are an upper bound for unseen "
-        "people. From here on, tune on the tune half only; the held half then stays the honest score.",
+        "people. From here on, tune on the tune half only; the held half then stays the honest score. "
+        "Changed since, from tune-half misses only: two bugs (a coverage frame's thumbnail made differently "
+        "from its neighbours', which broke freezes apart; periodic flicker judged only on runs of more than "
+        "fps frames, which a 1 s keyframe interval at 22.13 fps is not), no threshold;",
+        "- issue #25's cases: a real talking clip with its sound 400 ms late (`audio_shift`, one a half: "
+        "`av.sync_offset` reads the first 20 s of every tape, docs/checks.md), sunglasses (`eyes_covered`), "
+        "and a second, smaller face in an upper corner (`second_face`, on a photo and on a clip: no finding "
+        "about the actor may change; `face.multiple` may say so).",
         "",
-        "`av.sync_offset` is not implemented (why: docs/checks.md); its tapes stay in the corpus so that the "
-        "gap shows. Real material can carry properties we did not put there, listed as may-fire per source "
-        "in `bench/corpus.py` (SOURCE_MAY).",
+        "Real material can carry properties we did not put there, listed as may-fire per source in "
+        "`bench/corpus.py` (SOURCE_MAY).",
         "",
         *summary,
         "",

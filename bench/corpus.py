@@ -181,8 +181,11 @@ BINARY: dict[str, tuple[list[str], list[str]]] = {
     "dead_channel": (["audio.channel_imbalance"], []),
     "no_audio": (["audio.missing"], []),
     "silent_audio": (["audio.silent"], []),
-    # no check estimates the offset yet: these show as misses
+    # a real talking clip with its sound moved 400 ms later (av.sync_offset: the first 20 s)
     "audio_shift": (["av.sync_offset"], []),
+    # a second, smaller face in a corner (a poster, someone passing: issue #25): nothing about the actor's
+    # face may change; face.multiple says a second person is in the picture (info or warn)
+    "second_face": ([], ["face.multiple"]),
 }
 FACE_DEFECTS = {"too_small", "off_center", "cropped", "portrait", "rotated_meta", "no_face", "low_resolution",
                 "low_frame_rate", "dead_air_start"}  # framed on a photo (a clip's framing is its own)
@@ -270,6 +273,7 @@ def specs(small: bool = False, per_half: int = PER_HALF, seed: int = 22) -> list
     extra_rng = np.random.default_rng(seed + 1)
     out: list[Spec] = []
     later: list[Spec] = []
+    last: list[Spec] = []  # added after the corpus was first built: at the end, so every seed before stays
     for half, src in HALVES.items():
         if small and half != "held":
             continue
@@ -318,6 +322,11 @@ def specs(small: bool = False, per_half: int = PER_HALF, seed: int = 22) -> list
         if small:
             continue
         for d in BINARY:
+            if d == "second_face":  # on a photo and on a clip, after the rest (`last`)
+                last.extend(label(Spec(f"{half}_second_face_{j}", half, face, voice_for(face, k + j), {d: 1.0},
+                                       "h264", int(src["rooms"][(k + j) % len(src["rooms"])])))
+                            for j, face in enumerate((photos[k % len(photos)], clips[k % len(clips)])))
+                continue
             face = clips[k % len(clips)] if d in CLIP_ONLY else photos[k % len(photos)] \
                 if d in FACE_DEFECTS else faces[k % len(faces)]
             out.append(label(Spec(f"{half}_{d}", half, face, voice_for(face, k), {d: 1.0}, "h264",
@@ -334,7 +343,7 @@ def specs(small: bool = False, per_half: int = PER_HALF, seed: int = 22) -> list
                                   {"reader_louder": round(float(rng.uniform(BAD_FROM, 1)), 3),
                                    "reverb": round(float(rng.uniform(BAD_FROM, 1)), 3)},
                                   "h264", 0, {"reader_rt60": 0.0, "reader_far": False, "overlap_s": 0.0})))
-    return out + later
+    return out + later + last
 
 # --------------------------------------------------------------------------- picture material
 @lru_cache(maxsize=None)
@@ -559,6 +568,23 @@ def video_defect(defect: str, p: float, face_box, seed: int, fps: float, seconds
             ramp[lo:hi] = np.linspace(p, 1, hi - lo)
             return (f * ramp[None, :, None]).astype(np.uint8)
         return split
+    if defect == "second_face":  # the frame's own face, half as tall, pasted in an upper corner
+        def second(i, f):
+            if face_box is None:
+                return f
+            x, y, w, h = face_box
+            H, W = f.shape[:2]
+            x0, y0 = max(0, x - w // 5), max(0, y - h // 5)
+            crop = f[y0: min(H, y + h + h // 5), x0: min(W, x + w + w // 5)]
+            small = cv2.resize(crop, (max(2, crop.shape[1] // 2), max(2, crop.shape[0] // 2)),
+                               interpolation=cv2.INTER_AREA)
+            g = f.copy()
+            sh, sw = small.shape[:2]
+            left = (seed // 2) % 2 == 0
+            cx = W // 40 if left else W - sw - W // 40
+            g[H // 30: H // 30 + sh, cx: cx + sw] = small[: H - H // 30, : W - cx]
+            return g
+        return second
     if defect == "eyes_covered":  # dark sunglasses
         def cover(i, f):
             if face_box is None:
