@@ -111,7 +111,9 @@ class _Meter:
     metrics: ClassVar[tuple[Metric, ...]] = ()
 
     def across_seam(self, before: np.ndarray, first: np.ndarray) -> Any:
-        """The value at the later half's first frame given the thumbnail before it; None: keep it."""
+        """The value of the meter's first series at the later half's first frame, given the thumbnail of
+        the frame before it (`before`) and of that frame (`first`); None keeps what the later half read.
+        Only a measurement that compares a frame with the one before needs it."""
         return None
 
 
