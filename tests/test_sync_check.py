@@ -47,6 +47,25 @@ def test_meter_time_base_and_resampling(lag, late):
     assert r.start_s == pytest.approx(late) and r.end_s > late + 15
 
 
+@pytest.mark.parametrize("fps, read", [(60.0, 0.5), (50.0, 0.5), (30.0, 1.0), (25.0, 1.0), (22.13, 1.0)])
+def test_meter_reads_at_most_40_frames_a_second(fps, read):
+    """A 50 or 60 fps tape is read on every other frame (25 or 30 a second: the mouth is compared in the
+    1-8 Hz band, and every frame read costs a face mesh); 30 fps and slower, every frame. The offset of a
+    60 fps mouth read that way is found as at 25 fps."""
+    t, op, audio16, _ = synthetic(0.25, fps=fps, sr=16000)
+    meter = sync.LipSyncMeter()
+    meter.tracker.feed = lambda luma: (float(op[int(luma[0, 0])]), None)
+    for i, ti in enumerate(t):
+        if meter.wants(float(ti)):
+            meter.feed_frame(float(ti), np.array([[i]], np.int64))
+    assert len(meter._t) == pytest.approx(len(t) * read, abs=1)
+    stereo = np.stack([audio16, audio16], axis=1)
+    for i in range(0, len(stereo), 1024):
+        meter.feed_audio(stereo[i:i + 1024], 16000)
+    r = meter.finish()
+    assert r.offset_s is not None and abs(r.offset_s + sync.VISUAL_LEAD_S - 0.25) <= 0.02, r
+
+
 def test_meter_keeps_a_bounded_stretch_of_sound():
     meter = sync.LipSyncMeter(window_s=20.0)
     block = np.zeros((48000, 2), np.float32)

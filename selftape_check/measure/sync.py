@@ -97,6 +97,7 @@ AUDIO_SR = 16000
 # inner-lip pairs (upper, lower) in MediaPipe's topology: centre and either side of it
 LIP_PAIRS = ((13, 14), (82, 87), (312, 317))
 ANALYSE_S = 20.0  # mouth_series reads at most this much of the picture by default (the cost budget)
+MIN_STEP_S = 0.025  # the main pass reads frames at most 40 a second (every other frame of a 50/60 fps tape)
 LOST_EVERY = 4  # with no face, the detector looks again on every 4th frame only (its search costs 3-10 meshes)
 
 
@@ -426,16 +427,21 @@ class LipSyncMeter:
         self._audio: list[np.ndarray] = []
         self._audio_n = 0
         self._sr: int | None = None
+        self._last_t: float | None = None
 
     def wants(self, t_s: float) -> bool:
-        """Whether the frame at `t_s` (s from the picture's start) is one this meter reads."""
-        return t_s < self.window_s
+        """Whether the frame at `t_s` (s from the picture's start) is one this meter reads: inside the
+        window, and MIN_STEP_S or more after the last frame read (a 50 or 60 fps tape is read at 25 or
+        30 frames a second: the mouth is compared in the 1-8 Hz band, and every frame read costs a face
+        mesh)."""
+        return t_s < self.window_s and (self._last_t is None or t_s - self._last_t >= MIN_STEP_S)
 
     def feed_frame(self, t_s: float, luma: np.ndarray) -> None:
         if self.wants(t_s):  # frames past the window are ignored: the series stays bounded
             op, _ = self.tracker.feed(luma)
             self._t.append(t_s)
             self._op.append(op)
+            self._last_t = t_s
 
     def feed_audio(self, block: np.ndarray, sr: int) -> None:
         """A block (samples, channels) of the sound on the tape's timeline, in order."""
