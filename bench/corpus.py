@@ -183,6 +183,10 @@ BINARY: dict[str, tuple[list[str], list[str]]] = {
     "silent_audio": (["audio.silent"], []),
     # a real talking clip with its sound moved 400 ms later (av.sync_offset: the first 20 s)
     "audio_shift": (["av.sync_offset"], []),
+}
+# on or off too, added after the corpus was first built: their tapes come last, so that every tape
+# before keeps its seed (and its cached file); each on a photo and on a clip
+APPENDED: dict[str, tuple[list[str], list[str]]] = {
     # a second, smaller face in a corner (a poster, someone passing: issue #25): nothing about the actor's
     # face may change; face.multiple says a second person is in the picture (info or warn)
     "second_face": ([], ["face.multiple"]),
@@ -247,7 +251,7 @@ def label(spec: Spec) -> Spec:
             if s > FINE_UPTO:
                 may.update(g.may)
         else:
-            m, extra = BINARY[d]
+            m, extra = BINARY[d] if d in BINARY else APPENDED[d]
             must.update(m)
             may.update(extra)
     if "eyes_covered" in spec.defects and spec.face in CLIPS:
@@ -273,7 +277,7 @@ def specs(small: bool = False, per_half: int = PER_HALF, seed: int = 22) -> list
     extra_rng = np.random.default_rng(seed + 1)
     out: list[Spec] = []
     later: list[Spec] = []
-    last: list[Spec] = []  # added after the corpus was first built: at the end, so every seed before stays
+    last: list[Spec] = []  # APPENDED's tapes
     for half, src in HALVES.items():
         if small and half != "held":
             continue
@@ -322,11 +326,6 @@ def specs(small: bool = False, per_half: int = PER_HALF, seed: int = 22) -> list
         if small:
             continue
         for d in BINARY:
-            if d == "second_face":  # on a photo and on a clip, after the rest (`last`)
-                last.extend(label(Spec(f"{half}_second_face_{j}", half, face, voice_for(face, k + j), {d: 1.0},
-                                       "h264", int(src["rooms"][(k + j) % len(src["rooms"])])))
-                            for j, face in enumerate((photos[k % len(photos)], clips[k % len(clips)])))
-                continue
             face = clips[k % len(clips)] if d in CLIP_ONLY else photos[k % len(photos)] \
                 if d in FACE_DEFECTS else faces[k % len(faces)]
             out.append(label(Spec(f"{half}_{d}", half, face, voice_for(face, k), {d: 1.0}, "h264",
@@ -343,6 +342,10 @@ def specs(small: bool = False, per_half: int = PER_HALF, seed: int = 22) -> list
                                   {"reader_louder": round(float(rng.uniform(BAD_FROM, 1)), 3),
                                    "reverb": round(float(rng.uniform(BAD_FROM, 1)), 3)},
                                   "h264", 0, {"reader_rt60": 0.0, "reader_far": False, "overlap_s": 0.0})))
+        for d in APPENDED:
+            last.extend(label(Spec(f"{half}_{d}_{j}", half, face, voice_for(face, k + j), {d: 1.0}, "h264",
+                                   int(src["rooms"][(k + j) % len(src["rooms"])])))
+                        for j, face in enumerate((photos[k % len(photos)], clips[k % len(clips)])))
     return out + later + last
 
 # --------------------------------------------------------------------------- picture material

@@ -66,7 +66,7 @@ def analyze(
         with open_container(path) as container:
             sampling = SamplingSettings(thorough=thorough, fast=fast)
             media = probe_container(path, container, decoder_threads, every_frame=sampling.every_frame)
-            measurements = measure_container(container, media, sampling, deadline, decoder_threads)
+            measurements = measure_container(container, media, sampling, deadline)
         # a frozen picture's still mouth is not a listening actor: the same limit as video.frozen's frames
         derived = derive(measurements, still_mouth_diff=limits["video.frozen.diff"] * limits["video.frozen.still_factor"])
         findings, skipped = judge(measurements, derived, limits, checks, target)

@@ -102,12 +102,8 @@ class VideoSeries:
     (flicker, shake, freeze); `frame_run` numbers the run each frame belongs to.
 
     The measured series are filled by the measurements registered in `measure.meters`, one array per
-    series name, and read as attributes: `series.face_luma_mean` (coverage frames: face_luma_mean,
-    face_luma_p95, face_clipped_ratio, face_lr_ratio_db, background_luma_p90, eyes_found,
-    frame_luma_mean, sharpness, noise_sigma, color_cast_deg, skin_cast_distance, coverage_diff,
-    other_face_ratio, mouth_openness) and `series.frame_luma` (decoded frames: frame_luma,
-    frame_background_luma, frame_diff, frame_shift_px, frame_mouth_change, frame_corrupt,
-    frame_contrast). Each meter's docstring says what its series holds.
+    series name, and read as attributes (`series.face_luma_mean`, `series.frame_luma`); each
+    measurement's `series` declaration says what its arrays hold.
     """
 
     t_s: np.ndarray  # time of each coverage frame

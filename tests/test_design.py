@@ -121,7 +121,7 @@ def test_a_new_measurement_is_one_registered_class(tmp_path):
     from selftape_check.measure import meters
     from selftape_check.measure.meters import Metric, Series
 
-    class BrightShare(meters._Meter):
+    class BrightShare(meters.Meter):
         series = (Series("frame_bright_share"),)
         metrics = (Metric("bright_share_median", 3, meters.median, "test"),)
 

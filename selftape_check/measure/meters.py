@@ -16,13 +16,14 @@ The picture measures themselves (focus, noise, colour, change) are pure function
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, NamedTuple, Protocol
+from typing import Any, Callable, ClassVar, NamedTuple
 
 import cv2
 import numpy as np
 
 from ..media.frames import THUMB_W, DecodedFrame
 from ..model import FaceBox
+from ..units import median
 from .faces import FaceReading
 from .mouth import MouthMeter
 from .picture import (
@@ -74,7 +75,7 @@ class CoverageView:
     frame: DecodedFrame
     luma: np.ndarray  # analysis-size luma, 0-1
     thumb: np.ndarray  # 160 px wide luma, 0-1
-    frame_mean: float  # mean of the thumbnail
+    mean: float  # mean of the thumbnail
     box: Any  # the face box in analysis pixels (x, y, w, h), None without a face
     face: FaceBox | None  # the same in shares of the frame
     reading: FaceReading | None  # the landmarks' extra readings (None without a face or on the fallback)
@@ -95,17 +96,9 @@ class CoverageView:
         return self.native[round(y0 * ky): round(y1 * ky), round(x0 * kx): round(x1 * kx)]
 
 
-class Meter(Protocol):
-    series: ClassVar[tuple[Series, ...]]
-    metrics: ClassVar[tuple[Metric, ...]]
-
-    def measure(self, view: Any) -> Any: ...
-
-    def across_seam(self, before: np.ndarray, first: np.ndarray) -> Any: ...
-
-
-class _Meter:
-    """Defaults: no metric of its own, and nothing to retake at a seam."""
+class Meter:
+    """The base of every measurement: its `series`, `measure(view)` (one value per series, a single value
+    when it fills one), and by default no metric of its own and nothing to retake at a seam."""
 
     series: ClassVar[tuple[Series, ...]] = ()
     metrics: ClassVar[tuple[Metric, ...]] = ()
@@ -117,31 +110,29 @@ class _Meter:
         return None
 
 
-PER_FRAME: list[type[_Meter]] = []
-PER_COVERAGE: list[type[_Meter]] = []
+PER_FRAME: list[type[Meter]] = []
+PER_COVERAGE: list[type[Meter]] = []
 
 
-def per_frame(cls: type[_Meter]) -> type[_Meter]:
+def per_frame(cls: type[Meter]) -> type[Meter]:
     PER_FRAME.append(cls)
     return cls
 
 
-def per_coverage(cls: type[_Meter]) -> type[_Meter]:
+def per_coverage(cls: type[Meter]) -> type[Meter]:
     PER_COVERAGE.append(cls)
     return cls
 
 
-def median(a: np.ndarray) -> float | None:
-    """The median of the finite values, None without any."""
-    a = np.asarray(a, dtype=float)
-    a = a[np.isfinite(a)]
-    return float(np.median(a)) if a.size else None
+def _difference(prev: np.ndarray | None, thumb: np.ndarray) -> float:
+    """`relative_difference` of two thumbnails, NaN without a comparable one before."""
+    return relative_difference(prev, thumb) if prev is not None and prev.shape == thumb.shape else NAN
 
 
 # ---- every decoded frame ------------------------------------------------------------------------------
 
 @per_frame
-class FrameLuma(_Meter):
+class FrameLuma(Meter):
     """Mean luma of the frame: black frames, flicker, the exposure over time."""
 
     series = (Series("frame_luma", doc="0-1 mean luma of each decoded frame"),)
@@ -151,7 +142,7 @@ class FrameLuma(_Meter):
 
 
 @per_frame
-class BackgroundLuma(_Meter):
+class BackgroundLuma(Meter):
     """Mean luma outside the person (the whole frame when no face is known): flicker from the lights."""
 
     series = (Series("frame_background_luma", doc="0-1 mean luma outside the person"),)
@@ -163,22 +154,20 @@ class BackgroundLuma(_Meter):
 
 
 @per_frame
-class FrameDifference(_Meter):
+class FrameDifference(Meter):
     """Change from the frame just before (mean abs difference / (std + 0.02)): cuts, freezes."""
 
     series = (Series("frame_diff", doc="relative difference to the frame just before, NaN when none"),)
 
     def measure(self, v: FrameView) -> float:
-        if v.follows and v.prev_thumb is not None and v.prev_thumb.shape == v.thumb.shape:
-            return relative_difference(v.prev_thumb, v.thumb)
-        return NAN
+        return _difference(v.prev_thumb, v.thumb) if v.follows else NAN
 
-    def across_seam(self, before: np.ndarray, first: np.ndarray) -> float | None:
-        return relative_difference(before, first) if before.shape == first.shape else None
+    def across_seam(self, before: np.ndarray, first: np.ndarray) -> float:
+        return _difference(before, first)
 
 
 @per_frame
-class CameraShift(_Meter):
+class CameraShift(Meter):
     """Global translation of the background from the frame before (phase correlation, Kuglin & Hines
     1975), % of the width: the actor's own movement is not shake. The first 16 frames of each run."""
 
@@ -195,7 +184,7 @@ class CameraShift(_Meter):
 
 
 @per_frame
-class MouthChange(_Meter):
+class MouthChange(Meter):
     """Mouth movement since the frame before (measure.mouth): who speaks, actor or reader."""
 
     series = (Series("frame_mouth_change", doc="mouth movement since the frame before; NaN unknown"),)
@@ -208,7 +197,7 @@ class MouthChange(_Meter):
 
 
 @per_frame
-class Corruption(_Meter):
+class Corruption(Meter):
     """The decoder met damaged data in this frame and concealed it."""
 
     series = (Series("frame_corrupt", bool, "the decoder concealed damaged data in this frame"),)
@@ -218,7 +207,7 @@ class Corruption(_Meter):
 
 
 @per_frame
-class FrameContrast(_Meter):
+class FrameContrast(Meter):
     """RMS contrast of the frame (standard deviation of its luma, 0-1; Peli 1990): a hazy, washed-out
     picture (a dirty lens, flare, fog) reads low, a lit face against a darker room 0.15-0.25."""
 
@@ -233,7 +222,7 @@ class FrameContrast(_Meter):
 # ---- coverage frames (after the face was looked for) ---------------------------------------------------
 
 @per_coverage
-class LandmarkReadings(_Meter):
+class LandmarkReadings(Meter):
     """From the face landmarks: a second face beside the actor's, and how open the mouth is."""
 
     series = (Series("other_face_ratio", doc="the largest other face's height / the actor's: 0 alone"),
@@ -245,15 +234,15 @@ class LandmarkReadings(_Meter):
 
 
 @per_coverage
-class CoverageLuma(_Meter):
+class CoverageLuma(Meter):
     series = (Series("frame_luma_mean", doc="0-1 mean luma of the coverage frame"),)
 
     def measure(self, v: CoverageView) -> float:
-        return v.frame_mean
+        return v.mean
 
 
 @per_coverage
-class ColourCast(_Meter):
+class ColourCast(Meter):
     """Gray-edge illuminant estimate's angle from neutral (van de Weijer et al., 2007)."""
 
     series = (Series("color_cast_deg", doc="angle of the gray-edge illuminant from neutral, degrees"),)
@@ -263,7 +252,7 @@ class ColourCast(_Meter):
 
 
 @per_coverage
-class FaceExposure(_Meter):
+class FaceExposure(Meter):
     """Luma inside the face (its inner part: skin): mean, 95th percentile, share clipped, and the
     balance of its two halves in dB."""
 
@@ -283,7 +272,7 @@ class FaceExposure(_Meter):
 
 
 @per_coverage
-class BackgroundBrightness(_Meter):
+class BackgroundBrightness(Meter):
     """The bright part of the background (90th percentile outside the face and body): a window or lamp
     behind the actor sets the camera's exposure even when it fills only part of the background."""
 
@@ -291,16 +280,16 @@ class BackgroundBrightness(_Meter):
 
     def measure(self, v: CoverageView) -> float:
         if v.box is None:
-            return v.frame_mean
+            return v.mean
         b, luma = v.box, v.luma
         mask = np.ones_like(luma, dtype=bool)
         ex, ey = b.w // 2, b.h // 2
         mask[max(0, b.y - ey): b.y + b.h + 3 * ey, max(0, b.x - ex): b.x + b.w + ex] = False
-        return float(np.percentile(luma[mask], BACKGROUND_PERCENTILE)) if mask.any() else v.frame_mean
+        return float(np.percentile(luma[mask], BACKGROUND_PERCENTILE)) if mask.any() else v.mean
 
 
 @per_coverage
-class SkinCast(_Meter):
+class SkinCast(Meter):
     series = (Series("skin_cast_distance", doc="Mahalanobis distance of face chroma from neutral-lit skin"),)
 
     def measure(self, v: CoverageView) -> float:
@@ -310,7 +299,7 @@ class SkinCast(_Meter):
 
 
 @per_coverage
-class Eyes(_Meter):
+class Eyes(Meter):
     series = (Series("eyes_found", bool, "both eyes seen open (False without a face)"),)
 
     def measure(self, v: CoverageView) -> bool:
@@ -318,7 +307,7 @@ class Eyes(_Meter):
 
 
 @per_coverage
-class Sharpness(_Meter):
+class Sharpness(Meter):
     """Focus on the face (the centre of the frame without one) at 128 px width (Pech-Pacheco et al.)."""
 
     series = (Series("sharpness", doc="variance of Laplacian / variance x1000 at 128 px width"),)
@@ -335,7 +324,7 @@ class Sharpness(_Meter):
 
 
 @per_coverage
-class Noise(_Meter):
+class Noise(Meter):
     """Sensor noise on the face (the centre without one) at native resolution (Immerkaer 1996)."""
 
     series = (Series("noise_sigma", doc="Immerkaer noise sigma, luma 0-255"),)
@@ -348,17 +337,16 @@ class Noise(_Meter):
 
 
 @per_coverage
-class CoverageDifference(_Meter):
+class CoverageDifference(Meter):
     """Change since the coverage frame before (frames 0.5 s apart): freezes."""
 
     series = (Series("coverage_diff", doc="relative difference to the previous coverage frame, NaN first"),)
 
     def measure(self, v: CoverageView) -> float:
-        ok = v.prev_thumb is not None and v.prev_thumb.shape == v.thumb.shape
-        return relative_difference(v.prev_thumb, v.thumb) if ok else NAN
+        return _difference(v.prev_thumb, v.thumb)
 
-    def across_seam(self, before: np.ndarray, first: np.ndarray) -> float | None:
-        return relative_difference(before, first) if before.shape == first.shape else None
+    def across_seam(self, before: np.ndarray, first: np.ndarray) -> float:
+        return _difference(before, first)
 
 
 def metric_values(series: Any) -> tuple[tuple[str, float | None, int | None], ...]:

@@ -181,13 +181,12 @@ def measure_container(
     media: MediaInfo,
     sampling: SamplingSettings,
     deadline: float | None = None,
-    decoder_threads: int = 0,
 ) -> Measurements:
     """Decode what the sampling plan asks for and return the measurement series.
 
-    `deadline` is a `time.monotonic()` value after which the work stops with a `timeout` error;
-    `decoder_threads` is what `probe_container` was given; how the video is decoded (its threads, one
-    pass or two parts side by side) is the probe's `media.video.layout` (`media.probe.decode_layout`).
+    `deadline` is a `time.monotonic()` value after which the work stops with a `timeout` error; how the
+    video is decoded (its threads, one pass or two parts side by side) is the probe's `media.video.layout`
+    (`media.probe.decode_layout`).
     """
     vstream = video_stream(container) if media.video is not None else None
     astream = audio_stream(container) if media.audio is not None else None

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..model import AudioSeries, Measurements, VideoSeries
-from ..units import energy_mean_db
+from ..units import energy_mean_db, median
 from .acoustics import mains_hum, rt60_from_decay_rates
 from .meters import metric_values
 from .framing import EYE_LINE, backlight_ratio, face_boxes
@@ -169,13 +169,6 @@ class Summary:
         if self.edit is not None:
             out["edit"] = self.edit.to_json()
         return out
-
-
-def median(a: np.ndarray) -> float | None:
-    """The median of the finite values, None without any."""
-    a = np.asarray(a, dtype=float)
-    a = a[np.isfinite(a)]
-    return float(np.median(a)) if a.size else None
 
 
 HUM_SIGNAL_MIN_DBFS = -120.0  # below this power under 1 kHz there is nothing to read a hum from

@@ -119,7 +119,7 @@ class VideoMeter:
         if self._prev_cov_thumb is None:
             self._first_cov_thumb = thumb
         self.per_coverage.feed(CoverageView(
-            frame=f, luma=normalised_luma(f.luma, f.full_range), thumb=thumb, frame_mean=frame_mean, box=box,
+            frame=f, luma=normalised_luma(f.luma, f.full_range), thumb=thumb, mean=frame_mean, box=box,
             face=self._last_face, reading=self.tracker.reading,
             eyes_visible=lambda: self.tracker.eyes_visible(f.luma, box),
             native=f.native_luma if f.native_luma is not None else f.luma, prev_thumb=self._prev_cov_thumb))

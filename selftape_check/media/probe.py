@@ -10,6 +10,7 @@ import av
 
 from ..errors import AnalysisError
 from ..model import AudioInfo, DecodeLayout, MediaInfo, VideoInfo
+from .frames import configure_decoder, keyframe_times
 
 # A decompression bomb is refused before any frame is decoded: 16K x 16K is far beyond any camera.
 MAX_PIXELS = 8192 * 8192  # DCI 8K (8192x4320) fits; a 16000x16000 frame (768 MB as RGB) is refused unread
@@ -129,8 +130,6 @@ def _rotation_of_first_frame(container: av.container.InputContainer, stream: av.
     Phones store orientation as a display matrix; PyAV exposes its angle as `frame.rotation`
     (counter-clockwise degrees). Raises `truncated` when not a single frame decodes.
     """
-    from .frames import configure_decoder
-
     configure_decoder(stream, threads)  # threads and decoder options: before the codec opens
     try:
         for frame in container.decode(stream):
@@ -198,8 +197,6 @@ def probe_container(path: str, container: av.container.InputContainer, decoder_t
         fps = float(vs.average_rate) if vs.average_rate else None
         if fps is None or not (MIN_FPS <= fps <= MAX_FPS):
             fps = _fps_from_packets(container, vs)
-        from .frames import keyframe_times
-
         keys = keyframe_times(container, vs)
         layout = decode_layout(path, width, height, duration_s, keys, decoder_threads, every_frame)
         rotation = _rotation_of_first_frame(container, vs, layout.threads)
